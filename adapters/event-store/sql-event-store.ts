@@ -1,0 +1,310 @@
+import { AppError } from '../../domain/shared/app-error.js';
+import type { EventMetadata } from '../../domain/shared/event-metadata.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  LogStats,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+} from '../../ports/event-store.port.js';
+import { LogHorizon } from './log-horizon.js';
+import { isPgError, type SqlExecutor } from './sql-executor.js';
+import type { WakeChannel } from './wake-channel.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_EVENTS_PER_APPEND = 10_000;
+
+// The stream row is written first: that locks the stream (so versions and positions grow
+// together) and gives the transaction its id before any position is drawn.
+const streamStep: Record<'create' | 'update' | 'upsert' | 'updateExact', string> = {
+  create: `INSERT INTO streams AS s (stream_id, tenant, version) VALUES ($1, $2, $3)
+           ON CONFLICT (stream_id) DO NOTHING RETURNING version`,
+  update: `UPDATE streams AS s SET version = s.version + $3, updated_at = now()
+           WHERE s.stream_id = $1 AND s.tenant = $2 RETURNING version`,
+  updateExact: `UPDATE streams AS s SET version = s.version + $3, updated_at = now()
+           WHERE s.stream_id = $1 AND s.tenant = $2 AND s.version = $5 RETURNING version`,
+  upsert: `INSERT INTO streams AS s (stream_id, tenant, version) VALUES ($1, $2, $3)
+           ON CONFLICT (stream_id) DO UPDATE SET version = s.version + $3, updated_at = now()
+           WHERE s.tenant = $2 RETURNING version`,
+};
+
+const appendSql = (step: string) => `
+  WITH s AS (${step}),
+  e AS (
+    INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, tenant)
+    SELECT $1, s.version - $3 + x.ord, (x.e->>'id')::uuid, x.e->>'type', x.e->'data',
+           coalesce(x.e->'metadata', '{}'::jsonb), $2
+      FROM s, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS x(e, ord)
+     ORDER BY x.ord
+    RETURNING position
+  )
+  SELECT (SELECT version FROM s) AS version,
+         (SELECT array_agg(position ORDER BY position) FROM e) AS positions`;
+
+const SELECT_EVENT = `position, stream_id, stream_version, event_id, type, data, metadata, tenant, recorded_at`;
+
+interface EventRow {
+  position: string | number;
+  stream_id: string;
+  stream_version: string | number;
+  event_id: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  tenant: string;
+  recorded_at: Date | string;
+}
+
+const toRecorded = (r: EventRow): RecordedEvent => ({
+  position: Number(r.position),
+  streamId: r.stream_id,
+  streamVersion: Number(r.stream_version),
+  id: r.event_id,
+  type: r.type,
+  data: r.data,
+  metadata: r.metadata ?? {},
+  tenant: r.tenant,
+  recordedAt: r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at),
+});
+
+function stepFor(expected: ExpectedVersion): { sql: string; exact?: number } {
+  if (expected === 'any') return { sql: appendSql(streamStep.upsert) };
+  if (expected === 'no_stream') return { sql: appendSql(streamStep.create) };
+  if (expected === 'stream_exists') return { sql: appendSql(streamStep.update) };
+  if (expected.exact === 0) return { sql: appendSql(streamStep.create) };
+  return { sql: appendSql(streamStep.updateExact), exact: expected.exact };
+}
+
+const describeExpected = (e: ExpectedVersion) => (typeof e === 'string' ? e : e.exact);
+
+/**
+ * The event store over any Postgres-speaking executor (a pg pool or embedded PGlite).
+ * An append is one statement, so one round trip and one commit.
+ */
+export class SqlEventStore implements EventStore {
+  private readonly horizon: LogHorizon;
+
+  constructor(
+    private readonly exec: SqlExecutor,
+    private readonly wake: WakeChannel,
+    private readonly pollIntervalMs = 500,
+  ) {
+    this.horizon = new LogHorizon(exec);
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    validateAppend(streamId, events, options);
+    if (events.length === 0) {
+      const version = await this.streamVersion(streamId);
+      return { nextVersion: version, positions: [], replayed: false };
+    }
+    const { sql, exact } = stepFor(options.expectedVersion);
+    const payload = JSON.stringify(
+      events.map((e) => ({ id: e.id, type: e.type, data: e.data ?? null, metadata: e.metadata ?? {} })),
+    );
+    const params: unknown[] = [streamId, options.tenant, events.length, payload];
+    if (exact !== undefined) params.push(exact);
+    try {
+      const { rows } = await this.exec.query<{ version: string | number | null; positions: Array<string | number> | null }>(
+        sql,
+        params,
+      );
+      const row = rows[0];
+      if (row && row.version !== null && row.positions) {
+        const positions = row.positions.map(Number);
+        this.wake.signal(positions[positions.length - 1]!);
+        return { nextVersion: Number(row.version), positions, replayed: false };
+      }
+    } catch (err) {
+      if (!(isPgError(err) && err.code === '23505' && err.constraint === 'events_event_id_key')) throw err;
+      // An event id already exists: either a retry (same content) or a misuse of the id.
+    }
+    return this.diagnose(streamId, payload, events.length, options);
+  }
+
+  /** Why the append wrote nothing: a replayed command, a misused id, or a version conflict. */
+  private async diagnose(streamId: string, payload: string, count: number, options: AppendOptions): Promise<AppendResult> {
+    const { rows: existing } = await this.exec.query<{
+      stream_id: string;
+      stream_version: string | number;
+      position: string | number;
+      same: boolean;
+    }>(
+      `SELECT ev.stream_id, ev.stream_version, ev.position,
+              (ev.type = x.e->>'type' AND ev.data = x.e->'data') AS same
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, ord)
+         JOIN events ev ON ev.event_id = (x.e->>'id')::uuid
+        ORDER BY x.ord`,
+      [payload],
+    );
+    if (existing.length > 0) {
+      const identical = existing.length === count && existing.every((r) => r.same && r.stream_id === streamId);
+      if (!identical) {
+        throw new AppError(
+          'EVENT_STORE.IDEMPOTENCY_MISMATCH',
+          'these event ids were already used for different events',
+          { streamId, matching: existing.length, expected: count },
+        );
+      }
+      return {
+        nextVersion: Math.max(...existing.map((r) => Number(r.stream_version))),
+        positions: existing.map((r) => Number(r.position)),
+        replayed: true,
+      };
+    }
+    const { rows } = await this.exec.query<{ version: string | number; tenant: string }>(
+      'SELECT version, tenant FROM streams WHERE stream_id = $1',
+      [streamId],
+    );
+    const stream = rows[0];
+    if (stream && stream.tenant !== options.tenant) {
+      // Said as "not found" on purpose: a stream of another tenant must not be discoverable.
+      throw new AppError('EVENT_STORE.STREAM_NOT_FOUND', 'stream not found', { streamId });
+    }
+    throw new AppError('EVENT_STORE.VERSION_CONFLICT', 'the stream is not at the expected version', {
+      streamId,
+      expectedVersion: describeExpected(options.expectedVersion),
+      actualVersion: stream ? Number(stream.version) : 0,
+    });
+  }
+
+  async findEvents(ids: readonly string[]): Promise<RecordedEvent[]> {
+    const valid = ids.filter((id) => UUID_RE.test(id));
+    if (valid.length === 0) return [];
+    const { rows } = await this.exec.query<EventRow>(
+      `SELECT ${SELECT_EVENT} FROM events WHERE event_id = ANY($1::uuid[])`,
+      [valid],
+    );
+    const byId = new Map(rows.map((r) => [r.event_id.toLowerCase(), toRecorded(r)]));
+    return valid.flatMap((id) => byId.get(id.toLowerCase()) ?? []);
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.exec.query<{ version: string | number }>('SELECT version FROM streams WHERE stream_id = $1', [
+      streamId,
+    ]);
+    return rows[0] ? Number(rows[0].version) : 0;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const limit = Math.min(Math.max(options.limit ?? 100_000, 1), 100_000);
+    const backwards = options.direction === 'backwards';
+    const from = options.from ?? (backwards ? Number.MAX_SAFE_INTEGER : 1);
+    const { rows } = await this.exec.query<EventRow>(
+      `SELECT ${SELECT_EVENT} FROM events WHERE stream_id = $1 AND stream_version ${backwards ? '<=' : '>='} $2
+        ORDER BY stream_version ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      [streamId, from, limit],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async safePosition(): Promise<number> {
+    let safe = await this.horizon.safePosition();
+    // Writers in flight usually finish within a millisecond or two: look again briefly
+    // rather than make every reader wait a whole poll interval.
+    for (let i = 0; i < 10 && this.horizon.waiting; i++) {
+      await new Promise((r) => setTimeout(r, i < 3 ? 1 : 5));
+      safe = await this.horizon.safePosition();
+    }
+    return safe;
+  }
+
+  async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
+    const limit = Math.min(Math.max(options.limit, 1), 50_000);
+    const safe = await this.safePosition();
+    const upTo = options.until !== undefined ? Math.min(safe, options.until) : safe;
+    if (upTo <= options.after) return { events: [], nextAfter: options.after, hasMore: false };
+    const where = ['position > $1', 'position <= $2'];
+    const params: unknown[] = [options.after, upTo];
+    if (options.types && options.types.length > 0) where.push(`type = ANY($${params.push(options.types)}::text[])`);
+    if (options.tenant !== undefined) where.push(`tenant = $${params.push(options.tenant)}`);
+    if (options.streamId !== undefined) where.push(`stream_id = $${params.push(options.streamId)}`);
+    if (options.recordedFrom) where.push(`recorded_at >= $${params.push(options.recordedFrom)}`);
+    if (options.recordedTo) where.push(`recorded_at < $${params.push(options.recordedTo)}`);
+    const { rows } = await this.exec.query<EventRow>(
+      `SELECT ${SELECT_EVENT} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.push(limit)}`,
+      params,
+    );
+    const events = rows.map(toRecorded);
+    const full = events.length === limit;
+    return {
+      events,
+      nextAfter: full ? events[events.length - 1]!.position : upTo,
+      hasMore: full || upTo < safe,
+    };
+  }
+
+  waitForNew(after: number, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
+    return new Promise((resolve) => {
+      if (options.signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        off();
+        options.signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, options.timeoutMs ?? this.pollIntervalMs);
+      const off = this.wake.on((p) => {
+        if (p > after) done();
+      });
+      options.signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  onAppended(listener: (lastPosition: number) => void): () => void {
+    return this.wake.on(listener);
+  }
+
+  async stats(options: { tenant?: string } = {}): Promise<LogStats> {
+    const params = options.tenant !== undefined ? [options.tenant] : [];
+    const filter = options.tenant !== undefined ? 'WHERE tenant = $1' : '';
+    const [totals, byType, byTenant] = await Promise.all([
+      this.exec.query<{ events: string; streams: string; last: string | null; first_at: Date | null; last_at: Date | null }>(
+        `SELECT count(*) AS events, count(DISTINCT stream_id) AS streams, max(position) AS last,
+                min(recorded_at) AS first_at, max(recorded_at) AS last_at FROM events ${filter}`,
+        params,
+      ),
+      this.exec.query<{ type: string; count: string }>(
+        `SELECT type, count(*) AS count FROM events ${filter} GROUP BY type ORDER BY count(*) DESC, type`,
+        params,
+      ),
+      this.exec.query<{ tenant: string; count: string }>(
+        `SELECT tenant, count(*) AS count FROM events ${filter} GROUP BY tenant ORDER BY count(*) DESC, tenant`,
+        params,
+      ),
+    ]);
+    const t = totals.rows[0]!;
+    return {
+      events: Number(t.events),
+      streams: Number(t.streams),
+      lastPosition: Number(t.last ?? 0),
+      byType: byType.rows.map((r) => ({ type: r.type, count: Number(r.count) })),
+      byTenant: byTenant.rows.map((r) => ({ tenant: r.tenant, count: Number(r.count) })),
+      firstRecordedAt: t.first_at ? new Date(t.first_at) : null,
+      lastRecordedAt: t.last_at ? new Date(t.last_at) : null,
+    };
+  }
+}
+
+function validateAppend(streamId: string, events: readonly NewEvent[], options: AppendOptions): void {
+  const bad = (field: string, message: string) => new AppError('EVENT_STORE.INVALID_APPEND', message, { field });
+  if (!streamId || streamId.length > 512) throw bad('streamId', 'stream id must be 1-512 characters');
+  if (!options.tenant) throw bad('tenant', 'tenant is required');
+  if (events.length > MAX_EVENTS_PER_APPEND) throw bad('events', `at most ${MAX_EVENTS_PER_APPEND} events per append`);
+  const ev = options.expectedVersion;
+  if (typeof ev === 'object' && (!Number.isInteger(ev.exact) || ev.exact < 0)) {
+    throw bad('expectedVersion', 'expected version must be a non-negative integer');
+  }
+  const seen = new Set<string>();
+  events.forEach((e, i) => {
+    if (!UUID_RE.test(e.id)) throw bad(`events[${i}].id`, 'event id must be a uuid');
+    if (seen.has(e.id.toLowerCase())) throw bad(`events[${i}].id`, 'event ids must be unique within an append');
+    seen.add(e.id.toLowerCase());
+    if (!e.type || e.type.length > 200) throw bad(`events[${i}].type`, 'event type must be 1-200 characters');
+  });
+}

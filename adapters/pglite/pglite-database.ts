@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Mutex } from 'async-mutex';
+import { Kysely } from 'kysely';
+import type { Database } from '../../ports/database.schema.js';
+import type { DatabaseHandle } from '../db/database-handle.js';
+import { SqlEventStore } from '../event-store/sql-event-store.js';
+import { WakeChannel } from '../event-store/wake-channel.js';
+import { PGliteDialect } from './pglite-kysely-driver.js';
+
+export interface PGliteOptions {
+  /** A directory, or undefined for an in-memory database (tests). */
+  readonly dataDir?: string;
+  readonly pollIntervalMs?: number;
+}
+
+/**
+ * Embedded Postgres (PGlite) in this process: the default when no DATABASE_URL is set.
+ * One session, so statements are serialised through one mutex; appends wake readers in-process.
+ */
+export async function openPGlite(options: PGliteOptions = {}): Promise<DatabaseHandle> {
+  const dir = options.dataDir ? resolve(options.dataDir) : undefined;
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), extensions: { pg_trgm } });
+  const mutex = new Mutex();
+  const wake = new WakeChannel();
+  const exec = {
+    query: <R>(text: string, params?: readonly unknown[]) =>
+      mutex.runExclusive(() => client.query<R>(text, params ? [...params] : [])),
+  };
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client, mutex) });
+  let closed = false;
+  return {
+    kind: 'pglite',
+    location: dir ? `pglite:${dir}` : 'pglite:memory',
+    exec,
+    db,
+    eventStore: new SqlEventStore(exec, wake, options.pollIntervalMs),
+    ping: async () => {
+      await exec.query('SELECT 1');
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // Wait for whoever holds the session, then close: an open PGlite keeps the process alive.
+      await mutex.runExclusive(() => client.close());
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../../ports/database.schema.js';
+import type { DatabaseHandle } from '../db/database-handle.js';
+import { SqlEventStore } from '../event-store/sql-event-store.js';
+import { WakeChannel } from '../event-store/wake-channel.js';
+
+const CHANNEL = 'almanac_events';
+
+export interface PostgresOptions {
+  readonly url: string;
+  readonly poolSize?: number;
+  /** Listen for other processes' appends (LISTEN/NOTIFY). Off for one-shot CLI commands. */
+  readonly listen?: boolean;
+  readonly pollIntervalMs?: number;
+  readonly onError?: (err: Error) => void;
+}
+
+/** Strips credentials from a connection URL so it can be logged or shown. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}
+
+export async function openPostgres(options: PostgresOptions): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  pool.on('error', (err) => options.onError?.(err)); // idle client lost: the pool replaces it
+  const wake = new WakeChannel(async (position) => {
+    await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, String(position)]);
+  });
+  const listener = options.listen ? new Listener(options.url, wake, options.onError) : undefined;
+  await listener?.start();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const exec = {
+    query: async <R>(text: string, params?: readonly unknown[]): Promise<{ rows: R[] }> => {
+      const result = await pool.query(text, params as unknown[]);
+      return { rows: result.rows as R[] };
+    },
+  };
+  return {
+    kind: 'postgres',
+    location: redactUrl(options.url),
+    exec,
+    db,
+    eventStore: new SqlEventStore(exec, wake, options.pollIntervalMs),
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: async () => {
+      await listener?.stop();
+      await db.destroy(); // ends the pool
+    },
+  };
+}
+
+/** A dedicated connection that LISTENs, reconnecting with backoff when it drops. */
+class Listener {
+  private client: pg.Client | undefined;
+  private stopped = false;
+  private retryMs = 100;
+
+  constructor(
+    private readonly url: string,
+    private readonly wake: WakeChannel,
+    private readonly onError?: (err: Error) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('notification', (msg) => {
+      const position = Number(msg.payload);
+      if (Number.isFinite(position)) this.wake.deliver(position);
+    });
+    client.on('error', (err) => {
+      this.onError?.(err);
+      this.reconnect();
+    });
+    client.on('end', () => this.reconnect());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      this.client = client;
+      this.retryMs = 100;
+      // Anything appended while we were away: wake readers so they look.
+      this.wake.deliver(Number.MAX_SAFE_INTEGER);
+    } catch (err) {
+      this.onError?.(err as Error);
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      this.reconnect();
+    }
+  }
+
+  private reconnect(): void {
+    if (this.stopped) return;
+    this.client = undefined;
+    const delay = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, 5_000);
+    setTimeout(() => {
+      if (!this.stopped && !this.client) void this.start();
+    }, delay).unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const c = this.client;
+    this.client = undefined;
+    if (c) {
+      c.removeAllListeners('end');
+      await c.end().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../runtime/env.config.js';
+import { defaultCliContext, UsageError, type CliContext } from './cli-context.js';
+import { registerMigrate } from './commands/migrate.command.js';
+
+/** Builds the `almanac` program; each command group lives in cli/commands/. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('almanac')
+    .description('Almanac: event-sourced planning and memory')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) });
+  registerMigrate(program, ctx);
+  return program;
+}
+
+export async function main(argv: string[], ctx: CliContext = defaultCliContext()): Promise<void> {
+  try {
+    await buildProgram(ctx).parseAsync(argv);
+  } catch (err) {
+    process.exitCode = exitCodeFor(err, ctx);
+  }
+}
+
+function exitCodeFor(err: unknown, ctx: CliContext): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+  if (err instanceof UsageError || err instanceof ConfigError) {
+    ctx.err.write(`almanac: ${err.message}\n`);
+    return 2;
+  }
+  ctx.err.write(`almanac: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 1;
+}

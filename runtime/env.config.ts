@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const optionalUrl = z.url().optional();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+/**
+ * Every environment variable Almanac reads. The README's configuration table mirrors this
+ * schema; `test/config/env-config.test.ts` keeps the two in step.
+ */
+export const envSchema = z.object({
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
+  ALMANAC_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  VALKEY_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional()),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALMANAC_BOOTSTRAP_KEY: z.preprocess(emptyToUndefined, z.string().min(24, 'must be at least 24 characters').optional()),
+  ALMANAC_SECRET_KEY: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes as 64 hex characters or base64').optional(),
+  ),
+  ALMANAC_DEFAULT_TENANT: z.string().min(1).default('default'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  READ_WAIT_TIMEOUT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
+  CORS_ORIGINS: z.preprocess(emptyToUndefined, z.string().optional()),
+  PROJECTIONS: bool.default(true),
+  LLM_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
+  LLM_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  LLM_MODEL_PLANNING: z.string().default('anthropic/claude-3.5-sonnet'),
+  LLM_MODEL_REFLECTION: z.string().default('anthropic/claude-3.5-sonnet'),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  EMBEDDINGS_BASE_URL: z.preprocess(emptyToUndefined, optionalUrl),
+  EMBEDDINGS_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  EMBEDDINGS_MODEL: z.string().default('openai/text-embedding-3-small'),
+  PLANNING_DAILY_LIMIT: z.coerce.number().int().min(0).default(10),
+  ZEP_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  ZEP_BASE_URL: z.preprocess(emptyToUndefined, optionalUrl),
+  GOOGLE_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+  GOOGLE_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
+  GOOGLE_REDIRECT_URI: z.preprocess(emptyToUndefined, optionalUrl),
+  GOOGLE_API_ROOT_URL: z.preprocess(emptyToUndefined, optionalUrl),
+});
+
+export type EnvConfig = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG.INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+  const source: Record<string, string | undefined> = { ...env };
+  // Accepted aliases, so existing deployments keep working.
+  source.VALKEY_URL ??= env.REDIS_URL;
+  source.LLM_API_KEY ??= env.OPENROUTER_API_KEY;
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
