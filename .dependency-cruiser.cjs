@@ -8,7 +8,7 @@ module.exports = {
       comment: 'domain/ holds pure logic: no I/O modules, nothing outside domain/.',
       severity: 'error',
       from: { path: '^domain/' },
-      to: { pathNot: '^domain/|^node_modules/(zod|ts-pattern|uuid)/|^(node:)?crypto$' },
+      to: { pathNot: '^domain/|^node_modules/(zod|ts-pattern|uuid|luxon)/|^(node:)?crypto$' },
     },
     { name: 'domain-no-io', severity: 'error', from: { path: '^domain/' }, to: { path: io } },
     {

@@ -2,6 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../runtime/env.config.js';
 import { defaultCliContext, UsageError, type CliContext } from './cli-context.js';
 import { registerMigrate } from './commands/migrate.command.js';
+import { registerEvents } from './commands/events.command.js';
+import { registerDb } from './commands/db.command.js';
+import { registerKeys } from './commands/keys.command.js';
+import { registerServe } from './commands/serve.command.js';
 
 /** Builds the `almanac` program; each command group lives in cli/commands/. */
 export function buildProgram(ctx: CliContext): Command {
@@ -10,6 +14,10 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) });
   registerMigrate(program, ctx);
+  registerEvents(program, ctx);
+  registerServe(program, ctx);
+  registerKeys(program, ctx);
+  registerDb(program, ctx);
   return program;
 }
 

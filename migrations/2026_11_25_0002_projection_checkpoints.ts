@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
+// One row per projection or reactor. Replays keep their own copy of this table inside their
+// scratch schema (created LIKE this one), so live checkpoints are never touched by them.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE projection_checkpoints (
@@ -12,7 +14,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       error_position bigint,
       attempts integer NOT NULL DEFAULT 0,
       events_processed bigint NOT NULL DEFAULT 0,
+      events_per_second double precision NOT NULL DEFAULT 0,
       last_event_at timestamptz,
+      owner text,
+      rebuild_started_at timestamptz,
+      rebuild_position bigint,
+      rebuild_target bigint,
       updated_at timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
 }

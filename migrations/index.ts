@@ -1,6 +1,12 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './2026_11_25_0001_event_log.js';
 import * as m0002 from './2026_11_25_0002_projection_checkpoints.js';
+import * as m0010 from './2026_11_25_0010_api_keys_idempotency.js';
+import * as m0011 from './2026_11_25_0011_read_schema.js';
+import * as m0020 from './2026_11_25_0020_memory.js';
+import * as m0030 from './2026_11_25_0030_planner.js';
+import * as m0040 from './2026_11_25_0040_scheduler.js';
+import * as m0050 from './2026_11_25_0050_observer.js';
 
 /**
  * Every migration, by sortable name. A static list (not a folder scan) so that the compiled
@@ -9,4 +15,10 @@ import * as m0002 from './2026_11_25_0002_projection_checkpoints.js';
 export const migrations: Record<string, Migration> = {
   '2026_11_25_0001_event_log': m0001,
   '2026_11_25_0002_projection_checkpoints': m0002,
+  '2026_11_25_0010_api_keys_idempotency': m0010,
+  '2026_11_25_0011_read_schema': m0011,
+  '2026_11_25_0020_memory': m0020,
+  '2026_11_25_0030_planner': m0030,
+  '2026_11_25_0040_scheduler': m0040,
+  '2026_11_25_0050_observer': m0050,
 };

@@ -22,7 +22,10 @@ export class LogHorizon {
   constructor(private readonly exec: SqlExecutor) {}
 
   async safePosition(): Promise<number> {
-    const pending = [...new Set(this.candidates.flatMap((c) => c.writers))];
+    // Only the candidates whose writers are asked about may be judged by the answer: a
+    // concurrent call can add candidates meanwhile, and their writers are not in `pending`.
+    const judged = this.candidates.slice();
+    const pending = [...new Set(judged.flatMap((c) => c.writers))];
     const { rows } = await this.exec.query<{ last_position: string | number; writers: string[]; still_active: string[] }>(
       'SELECT last_position, writers, still_active FROM almanac_log_horizon($1::text[])',
       [pending],
@@ -30,13 +33,16 @@ export class LogHorizon {
     const row = rows[0];
     if (!row) return this.safe;
     const active = new Set(row.still_active);
-    for (const c of this.candidates) {
+    for (const c of judged) {
       if (c.writers.every((w) => !active.has(w))) this.safe = Math.max(this.safe, c.last);
     }
     const last = Number(row.last_position);
     if (row.writers.length === 0) this.safe = Math.max(this.safe, last);
     else this.candidates.push({ last, writers: row.writers });
-    this.candidates = this.candidates.filter((c) => c.last > this.safe).slice(-MAX_CANDIDATES);
+    this.candidates = this.candidates
+      .filter((c) => c.last > this.safe)
+      .sort((a, b) => a.last - b.last)
+      .slice(-MAX_CANDIDATES);
     return this.safe;
   }
 

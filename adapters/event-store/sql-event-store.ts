@@ -204,10 +204,17 @@ export class SqlEventStore implements EventStore {
   }
 
   async safePosition(): Promise<number> {
+    return this.horizonPast(Number.MAX_SAFE_INTEGER);
+  }
+
+  /**
+   * The safe position, looked at again briefly while it is not past `after` and writers are
+   * in flight: they usually finish within a millisecond or two, and a reader should not wait
+   * a whole poll interval for them.
+   */
+  private async horizonPast(after: number): Promise<number> {
     let safe = await this.horizon.safePosition();
-    // Writers in flight usually finish within a millisecond or two: look again briefly
-    // rather than make every reader wait a whole poll interval.
-    for (let i = 0; i < 10 && this.horizon.waiting; i++) {
+    for (let i = 0; i < 10 && safe <= after && this.horizon.waiting; i++) {
       await new Promise((r) => setTimeout(r, i < 3 ? 1 : 5));
       safe = await this.horizon.safePosition();
     }
@@ -216,7 +223,7 @@ export class SqlEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
     const limit = Math.min(Math.max(options.limit, 1), 50_000);
-    const safe = await this.safePosition();
+    const safe = await this.horizonPast(options.after);
     const upTo = options.until !== undefined ? Math.min(safe, options.until) : safe;
     if (upTo <= options.after) return { events: [], nextAfter: options.after, hasMore: false };
     const where = ['position > $1', 'position <= $2'];

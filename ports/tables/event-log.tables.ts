@@ -25,7 +25,16 @@ export interface StreamsTable {
   updated_at: Generated<Date>;
 }
 
+/** One row per erased event (almanac_erase_event): the trace an erasure leaves. */
+export interface EventErasuresTable {
+  event_id: string;
+  reason: string;
+  erased_at: Generated<Date>;
+  erased_by: Generated<string>;
+}
+
 export interface EventLogTables {
   events: EventsTable;
   streams: StreamsTable;
+  event_erasures: EventErasuresTable;
 }

@@ -1,0 +1,31 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../ports/database.schema.js';
+
+export const READ_ROLE = 'almanac_read';
+
+/**
+ * Creates (or updates the password of) the LOGIN role that ToolJet and psql use: USAGE on
+ * schema `read` and SELECT on its views, nothing else; also for views created later by the
+ * role running this. Sessions default to read-only transactions as a second fence.
+ */
+export async function ensureReadRole(db: Kysely<Database>, password: string, role = READ_ROLE): Promise<{ created: boolean }> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`invalid role name ${role}`);
+  if (password.length < 12) throw new Error('the read role password must be at least 12 characters');
+  return db.transaction().execute(async (trx) => {
+    const exists = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_roles WHERE rolname = ${role}`.execute(trx);
+    const created = (exists.rows[0]?.n ?? 0) === 0;
+    // Utility statements take no bind parameters: format() quotes the password as a literal.
+    const statement = await sql<{ s: string }>`SELECT format(${created ? 'CREATE ROLE %I LOGIN PASSWORD %L' : 'ALTER ROLE %I LOGIN PASSWORD %L'}, ${role}::text, ${password}::text) AS s`.execute(trx);
+    await sql.raw(statement.rows[0]!.s).execute(trx);
+    const r = sql.id(role);
+    await sql`ALTER ROLE ${r} SET default_transaction_read_only = on`.execute(trx);
+    await sql`CREATE SCHEMA IF NOT EXISTS read`.execute(trx);
+    await sql`GRANT USAGE ON SCHEMA read TO ${r}`.execute(trx);
+    await sql`GRANT SELECT ON ALL TABLES IN SCHEMA read TO ${r}`.execute(trx);
+    await sql`ALTER DEFAULT PRIVILEGES IN SCHEMA read GRANT SELECT ON TABLES TO ${r}`.execute(trx);
+    // Nothing outside `read`, even if someone granted it by hand.
+    await sql`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${r}`.execute(trx);
+    await sql`REVOKE CREATE ON SCHEMA public FROM ${r}`.execute(trx);
+    return { created };
+  });
+}

@@ -1,0 +1,29 @@
+import closeWithGrace from 'close-with-grace';
+import type { Command } from 'commander';
+import { buildApp } from '../../http/app.js';
+import { openRuntime } from '../../runtime/composition-root.js';
+import { startProjections } from '../../runtime/projection-hook.js';
+import type { CliContext } from '../cli-context.js';
+
+export function registerServe(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('run the HTTP API on HOST:PORT, with the projections unless --no-projections')
+    .option('--no-projections', 'do not run projections in this process (a worker runs them)')
+    .action(async (options: { projections: boolean }) => {
+      const config = ctx.config();
+      const runtime = await openRuntime(config, { listen: true });
+      const logger = runtime.logger!;
+      const app = await buildApp(runtime.appDeps);
+      const projections = options.projections && config.PROJECTIONS ? startProjections(runtime, logger) : undefined;
+      closeWithGrace({ delay: 10_000, logger }, async ({ err, signal }) => {
+        if (err) logger.error({ err }, 'shutting down after an error');
+        else logger.info({ signal }, 'shutting down');
+        await app.close();
+        await projections?.stop();
+        await runtime.close();
+      });
+      await app.listen({ port: config.PORT, host: config.HOST });
+      logger.info({ projections: Boolean(projections), database: runtime.database.location }, 'almanac is serving');
+    });
+}

@@ -1,0 +1,452 @@
+import { deterministicId } from '../shared/event-ids.js';
+import { capacityPeriods, nonBillableAllowanceMs, type CapacityPeriod, type PeriodUsage } from './capacity-periods.js';
+import { scheduleInputSchema, type ParsedScheduleInput, type ScheduleInput, type SchedulableTask } from './schedule-input.js';
+import type { ConstraintName, LateTask, ScheduledBlock, ScheduleResult, UnplacedTask } from './schedule-result.js';
+import { scoreSchedule } from './schedule-score.js';
+import { fromIso, HOUR_MS, MINUTE_MS, subtractIntervals, toIso, type Interval } from './time-interval.js';
+import { assertTimezone, localDate, workingWindows, type WorkingWindow } from './working-hours.js';
+
+interface Chunk extends Interval {
+  readonly day: string;
+}
+
+interface TaskPlan {
+  readonly task: SchedulableTask;
+  readonly needMs: number;
+  /** Blocks that stay whatever happens: pinned by hand or already in the past. */
+  readonly fixed: ScheduledBlock[];
+  placed: ScheduledBlock[];
+  done: boolean;
+}
+
+interface Attempt {
+  readonly chunks: Chunk[];
+  readonly blockedBy: ConstraintName;
+}
+
+/**
+ * Deterministic greedy placement. Hard constraints are filters (a chunk that would break one
+ * is never considered), soft objectives steer the order and the choice between candidates:
+ * 1. keep existing blocks that are still valid (minimal churn), pinned blocks always;
+ * 2. place the rest in dependency order, most urgent first (priority and deadline inherited
+ *    from dependents), billable work first while the billable rule is active;
+ * 3. a task is placed whole or not at all, and then comes back with the constraint that
+ *    stopped it and the window that was searched.
+ */
+export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): ScheduleResult {
+  const input = scheduleInputSchema.parse(raw);
+  const prefs = input.preferences;
+  assertTimezone(prefs.timezone);
+  const span: Interval = { start: fromIso(input.horizon.start), end: fromIso(input.horizon.end) };
+  const bufferMs = prefs.bufferMinutes * MINUTE_MS;
+  const minChunk = prefs.minChunkMinutes * MINUTE_MS;
+  const maxChunk = Math.max(minChunk, prefs.maxChunkMinutes * MINUTE_MS);
+  const periodOf = capacityPeriods(prefs, input.sprints);
+  const usage = new Map<string, PeriodUsage>();
+  const usageOf = (key: string): PeriodUsage => {
+    let u = usage.get(key);
+    if (!u) usage.set(key, (u = { totalMs: 0, billableMs: 0 }));
+    return u;
+  };
+  const windows = workingWindows(span, prefs.workingHours, prefs.timezone);
+  const dayOf = dayLookup(windows, prefs.timezone);
+  const count = (i: Interval, billable: boolean) => {
+    const u = usageOf(periodOf(dayOf(i.start)).key);
+    u.totalMs += i.end - i.start;
+    if (billable) u.billableMs += i.end - i.start;
+  };
+
+  const tasks = new Map(input.tasks.map((t) => [t.taskId, t] as const));
+  const taskById = (id: string) => tasks.get(id)!;
+  const byTask = new Map<string, ScheduledBlock[]>();
+  for (const b of input.existingBlocks) byTask.set(b.taskId, [...(byTask.get(b.taskId) ?? []), toBlock(b, input.calendarId, tasks.get(b.taskId))]);
+
+  const plans = new Map<string, TaskPlan>();
+  const obstacles: Interval[] = [];
+  for (const o of input.occupied) {
+    const i = { start: fromIso(o.start), end: fromIso(o.end) };
+    obstacles.push(i);
+    if (o.kind === 'block' && i.end > span.start && i.start < span.end) count(i, o.billable);
+  }
+  for (const t of input.tasks) {
+    const existing = (byTask.get(t.taskId) ?? []).sort(byStart);
+    const fixed = existing.filter((b) => b.pinned || fromIso(b.start) < span.start);
+    const fixedMs = fixed.reduce((s, b) => s + fromIso(b.end) - fromIso(b.start), 0);
+    plans.set(t.taskId, { task: t, needMs: Math.max(0, Math.round(t.estimatedHours * HOUR_MS) - fixedMs), fixed, placed: [], done: false });
+    for (const b of fixed) {
+      const i = { start: fromIso(b.start), end: fromIso(b.end) };
+      obstacles.push(i);
+      if (i.end > span.start) count(i, t.billable);
+    }
+  }
+  let free: Chunk[] = subtractIntervals(windows, obstacles.map((o) => pad(o, bufferMs)), rebuild);
+
+  const unplaced: UnplacedTask[] = [];
+  const order = dependencyOrder(input.tasks, unplaced);
+  const inOrder = new Set(order);
+  const ruleActive = windows.some((w) => periodOf(w.day).billableMinShare !== null);
+
+  const commit = (plan: TaskPlan, chunks: readonly Chunk[], keptIds?: readonly string[]) => {
+    plan.placed = chunks.map((c, i) => ({
+      blockId: keptIds?.[i] ?? deterministicId(`block:${input.planId}:${plan.task.taskId}:${c.start}:${c.end}`),
+      taskId: plan.task.taskId,
+      start: toIso(c.start),
+      end: toIso(c.end),
+      calendarId: input.calendarId,
+      title: plan.task.title,
+      billable: plan.task.billable,
+      pinned: false,
+    }));
+    plan.done = true;
+    for (const c of chunks) count(c, plan.task.billable);
+    free = subtractIntervals(free, chunks.map((c) => pad(c, bufferMs)), rebuild);
+  };
+  const depsEnd = (t: SchedulableTask): number | undefined => {
+    let end = span.start;
+    for (const d of t.dependsOn) {
+      const p = plans.get(d);
+      if (!p || !p.done) return undefined;
+      for (const b of [...p.fixed, ...p.placed]) end = Math.max(end, fromIso(b.end));
+    }
+    return end;
+  };
+  const deadlineOf = (t: SchedulableTask) => (prefs.deadlinePolicy === 'hard' && t.deadline ? fromIso(t.deadline) : Infinity);
+
+  // 1. Keep what still fits, in dependency order, so a kept task never precedes its inputs.
+  // Repeated until nothing changes: a non-billable block may only fit once the billable
+  // blocks of its week are kept.
+  for (const id of order) if (plans.get(id)!.needMs === 0) plans.get(id)!.done = true;
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const id of order) {
+      const plan = plans.get(id)!;
+      if (plan.done) continue;
+      const movable = (byTask.get(id) ?? []).filter((b) => !plan.fixed.includes(b));
+      const earliest = depsEnd(plan.task);
+      if (movable.length === 0 || earliest === undefined) continue;
+      const chunks = movable.map((b) => ({ start: fromIso(b.start), end: fromIso(b.end), day: dayOf(fromIso(b.start)) }));
+      const total = chunks.reduce((s, c) => s + c.end - c.start, 0);
+      const lengthsOk = chunks.every((c) => chunkLengthOk(c.end - c.start, plan.needMs, minChunk, maxChunk));
+      if (total !== plan.needMs || !lengthsOk || chunks[0]!.start < earliest) continue;
+      if (chunks.some((c) => c.end > deadlineOf(plan.task))) continue;
+      if (!fitsFree(free, chunks, bufferMs) || !fitsPeriods(chunks, plan.task.billable, periodOf, usageOf)) continue;
+      commit(plan, chunks, movable.map((b) => b.blockId));
+      progress = true;
+    }
+  }
+
+  // 2. Place the rest, most urgent ready task first.
+  const urgency = inheritedUrgency(input.tasks, order);
+  const pending = order.filter((id) => !plans.get(id)!.done);
+  const position = new Map(order.map((id, i) => [id, i] as const));
+  const key = (id: string) => {
+    const u = urgency.get(id)!;
+    return [ruleActive && !u.billable ? 1 : 0, u.priority, u.deadline, position.get(id)!] as const;
+  };
+  const cmp = (a: string, b: string) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+    return 0;
+  };
+  const failed = new Set<string>();
+  const failures: UnplacedTask[] = [];
+  const runPending = (queue: string[]) => {
+    while (queue.length > 0) {
+      const readyIdx = queue
+        .map((id, i) => [id, i] as const)
+        .filter(([id]) => taskById(id).dependsOn.every((d) => plans.get(d)?.done || failed.has(d)))
+        .sort(([a], [b]) => cmp(a, b));
+      const [id, idx] = readyIdx[0]!;
+      queue.splice(idx, 1);
+      const plan = plans.get(id)!;
+      const t = plan.task;
+      const blockedDep = t.dependsOn.find((d) => failed.has(d));
+      if (blockedDep !== undefined) {
+        failed.add(id);
+        failures.push({ taskId: id, constraint: 'dependency', reason: `depends on ${blockedDep}, which could not be placed` });
+        continue;
+      }
+      const earliest = depsEnd(t)!;
+      const deadline = deadlineOf(t);
+      const limit = Math.min(span.end, deadline);
+      let attempt = place(free, earliest, limit, plan.needMs, t.billable, { minChunk, maxChunk, bufferMs }, periodOf, usageOf);
+      if (t.focus && attempt.chunks.length > 0) {
+        // Focus hours win when they cost at most a day of delay.
+        const focusFree = intersect(free, workingWindows({ start: earliest, end: limit }, prefs.workingHours, prefs.timezone, () => prefs.focusHours));
+        const focused = place(focusFree, earliest, limit, plan.needMs, t.billable, { minChunk, maxChunk, bufferMs }, periodOf, usageOf);
+        const endOf = (a: Attempt) => a.chunks[a.chunks.length - 1]!.end;
+        if (focused.chunks.length > 0 && endOf(focused) <= endOf(attempt) + 24 * HOUR_MS) attempt = focused;
+      }
+      if (attempt.chunks.length === 0) {
+        failed.add(id);
+        failures.push(explain(t, attempt.blockedBy, { start: earliest, end: limit }, plan.needMs, free));
+        continue;
+      }
+      commit(plan, attempt.chunks);
+    }
+  };
+  runPending(pending);
+  // Billable work placed later may make room for non-billable work that failed the share
+  // rule: give those tasks (and what waits on them) one more pass.
+  if (failures.some((f) => f.constraint === 'billable_share')) {
+    const retry = order.filter((id) => failed.has(id));
+    failed.clear();
+    failures.length = 0;
+    runPending(retry);
+  }
+  unplaced.push(...failures);
+
+  const blocks: ScheduledBlock[] = [];
+  const late: LateTask[] = [];
+  for (const t of input.tasks) {
+    const plan = plans.get(t.taskId)!;
+    if (!inOrder.has(t.taskId)) {
+      blocks.push(...plan.fixed);
+      continue;
+    }
+    const all = [...plan.fixed, ...plan.placed].sort(byStart);
+    blocks.push(...all);
+    const last = all[all.length - 1];
+    if (plan.done && t.deadline && last && fromIso(last.end) > fromIso(t.deadline)) late.push({ taskId: t.taskId, deadline: t.deadline, end: last.end });
+  }
+  blocks.sort((a, b) => byStart(a, b) || a.blockId.localeCompare(b.blockId));
+  const keptIds = new Set(blocks.map((b) => b.blockId));
+  const removedBlockIds = input.existingBlocks.map((b) => b.blockId).filter((id) => !keptIds.has(id)).sort();
+  unplaced.sort((a, b) => a.taskId.localeCompare(b.taskId));
+  const score = scoreSchedule({ input, blocks, unplaced, late, removed: removedBlockIds.length, spanStart: span.start });
+  return { blocks, unplaced, late, removedBlockIds, score };
+}
+
+const byStart = (a: { start: string }, b: { start: string }) => fromIso(a.start) - fromIso(b.start);
+const pad = (i: Interval, by: number): Interval => ({ start: i.start - by, end: i.end + by });
+const rebuild = (base: Chunk, start: number, end: number): Chunk => ({ start, end, day: base.day });
+
+function toBlock(
+  b: { blockId: string; taskId: string; start: string; end: string; pinned: boolean },
+  calendarId: string,
+  task: SchedulableTask | undefined,
+): ScheduledBlock {
+  return { blockId: b.blockId, taskId: b.taskId, start: b.start, end: b.end, calendarId, title: task?.title ?? '', billable: task?.billable ?? false, pinned: b.pinned };
+}
+
+/** Local day of an instant: from the working windows when inside one (fast), else computed. */
+function dayLookup(windows: readonly WorkingWindow[], timezone: string): (ms: number) => string {
+  return (ms) => {
+    let lo = 0;
+    let hi = windows.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const w = windows[mid]!;
+      if (ms < w.start) hi = mid - 1;
+      else if (ms >= w.end) lo = mid + 1;
+      else return w.day;
+    }
+    return localDate(ms, timezone);
+  };
+}
+
+/** The minimum-chunk rule: a task shorter than the minimum is one chunk of its own length. */
+export const chunkLengthOk = (len: number, taskMs: number, minChunk: number, maxChunk: number): boolean =>
+  taskMs < minChunk ? len === taskMs : len >= minChunk && len <= maxChunk;
+
+function fitsFree(free: readonly Chunk[], chunks: readonly Chunk[], bufferMs: number): boolean {
+  const sorted = [...chunks].sort((a, b) => a.start - b.start);
+  for (let i = 0; i < sorted.length; i++) {
+    const c = sorted[i]!;
+    if (i > 0 && c.start < sorted[i - 1]!.end + bufferMs) return false;
+    if (!free.some((f) => f.start <= c.start && c.end <= f.end)) return false;
+  }
+  return true;
+}
+
+function fitsPeriods(
+  chunks: readonly Chunk[],
+  billable: boolean,
+  periodOf: (day: string) => CapacityPeriod,
+  usageOf: (key: string) => PeriodUsage,
+): boolean {
+  const added = new Map<string, number>();
+  for (const c of chunks) {
+    const p = periodOf(c.day);
+    const add = (added.get(p.key) ?? 0) + c.end - c.start;
+    added.set(p.key, add);
+    const u = usageOf(p.key);
+    if (p.capacityMs !== null && u.totalMs + add > p.capacityMs) return false;
+    if (!billable && add > nonBillableAllowanceMs(u, p.billableMinShare)) return false;
+  }
+  return true;
+}
+
+interface ChunkRules {
+  readonly minChunk: number;
+  readonly maxChunk: number;
+  readonly bufferMs: number;
+}
+
+/** Scans free time from `earliest`, cutting chunks, without changing anything. */
+function place(
+  free: readonly Chunk[],
+  earliest: number,
+  limit: number,
+  needMs: number,
+  billable: boolean,
+  rules: ChunkRules,
+  periodOf: (day: string) => CapacityPeriod,
+  usageOf: (key: string) => PeriodUsage,
+): Attempt {
+  const chunks: Chunk[] = [];
+  const added = new Map<string, number>();
+  const seen = { capacity: false, billable: false, short: false, deadline: false };
+  let remaining = needMs;
+  let i = firstEndingAfter(free, earliest);
+  for (; i < free.length && remaining > 0; i++) {
+    const f = free[i]!;
+    let cursor = Math.max(f.start, earliest);
+    if (cursor >= limit) {
+      seen.deadline = true;
+      break;
+    }
+    const end = Math.min(f.end, limit);
+    if (f.end > limit) seen.deadline = true;
+    while (remaining > 0 && cursor < end) {
+      const p = periodOf(f.day);
+      const u = usageOf(p.key);
+      const already = added.get(p.key) ?? 0;
+      const capLeft = p.capacityMs === null ? Infinity : p.capacityMs - u.totalMs - already;
+      const billLeft = billable ? Infinity : nonBillableAllowanceMs({ totalMs: u.totalMs + already, billableMs: u.billableMs }, p.billableMinShare);
+      const avail = Math.min(end - cursor, capLeft, billLeft);
+      const c = chunkSize(remaining, avail, needMs, rules);
+      if (c === 0) {
+        if (capLeft < end - cursor && capLeft < Math.min(remaining, rules.minChunk)) seen.capacity = true;
+        else if (billLeft < end - cursor && billLeft < Math.min(remaining, rules.minChunk)) seen.billable = true;
+        else seen.short = true;
+        break;
+      }
+      chunks.push({ start: cursor, end: cursor + c, day: f.day });
+      added.set(p.key, already + c);
+      remaining -= c;
+      cursor += c + rules.bufferMs;
+    }
+  }
+  if (remaining === 0) return { chunks, blockedBy: 'working_hours' };
+  const blockedBy: ConstraintName = seen.billable ? 'billable_share' : seen.capacity ? 'weekly_capacity' : seen.short ? 'min_chunk' : seen.deadline && limit < Infinity ? 'deadline' : 'working_hours';
+  return { chunks: [], blockedBy };
+}
+
+/** How much of `avail` to take so that no chunk (this one or a later one) breaks min/max. */
+function chunkSize(remaining: number, avail: number, taskMs: number, r: ChunkRules): number {
+  if (taskMs < r.minChunk) return avail >= remaining ? remaining : 0;
+  let c = Math.min(remaining, r.maxChunk, avail);
+  if (c < r.minChunk) return 0;
+  const rest = remaining - c;
+  if (rest > 0 && rest < r.minChunk) {
+    c = remaining - r.minChunk;
+    if (c < r.minChunk) return 0;
+  }
+  return c;
+}
+
+function firstEndingAfter(free: readonly Interval[], t: number): number {
+  let lo = 0;
+  let hi = free.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (free[mid]!.end <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function intersect(free: readonly Chunk[], focus: readonly Interval[]): Chunk[] {
+  const out: Chunk[] = [];
+  let j = 0;
+  for (const f of free) {
+    while (j < focus.length && focus[j]!.end <= f.start) j++;
+    for (let k = j; k < focus.length && focus[k]!.start < f.end; k++) {
+      const s = Math.max(f.start, focus[k]!.start);
+      const e = Math.min(f.end, focus[k]!.end);
+      if (e > s) out.push({ start: s, end: e, day: f.day });
+    }
+  }
+  return out;
+}
+
+/** Tasks in a dependency order (Kahn, ties by input order); cycles and unknown ids go to `unplaced`. */
+function dependencyOrder(tasks: readonly SchedulableTask[], unplaced: UnplacedTask[]): string[] {
+  const ids = new Set(tasks.map((t) => t.taskId));
+  const bad = new Set<string>();
+  for (const t of tasks) {
+    const unknown = t.dependsOn.find((d) => !ids.has(d));
+    if (unknown !== undefined) {
+      bad.add(t.taskId);
+      unplaced.push({ taskId: t.taskId, constraint: 'unknown_dependency', reason: `depends on ${unknown}, which is not a task of this plan` });
+    }
+  }
+  const order: string[] = [];
+  const done = new Set<string>();
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (const t of tasks) {
+      if (done.has(t.taskId) || bad.has(t.taskId)) continue;
+      if (t.dependsOn.every((d) => done.has(d))) {
+        done.add(t.taskId);
+        order.push(t.taskId);
+        progress = true;
+      } else if (t.dependsOn.some((d) => bad.has(d))) {
+        bad.add(t.taskId);
+        const d = t.dependsOn.find((x) => bad.has(x))!;
+        unplaced.push({ taskId: t.taskId, constraint: 'dependency', reason: `depends on ${d}, which could not be placed` });
+        progress = true;
+      }
+    }
+  }
+  for (const t of tasks) {
+    if (!done.has(t.taskId) && !bad.has(t.taskId)) {
+      unplaced.push({ taskId: t.taskId, constraint: 'dependency_cycle', reason: `part of (or after) a dependency cycle: ${t.dependsOn.filter((d) => !done.has(d)).join(', ')}` });
+    }
+  }
+  return order;
+}
+
+/** A task is as urgent as the most urgent task waiting for it. */
+function inheritedUrgency(tasks: readonly SchedulableTask[], order: readonly string[]) {
+  const byId = new Map(tasks.map((t) => [t.taskId, t] as const));
+  const u = new Map<string, { priority: number; deadline: number; billable: boolean }>();
+  for (const id of order) {
+    const t = byId.get(id)!;
+    u.set(id, { priority: t.priority, deadline: t.deadline ? fromIso(t.deadline) : Infinity, billable: t.billable });
+  }
+  for (const id of [...order].reverse()) {
+    const me = u.get(id)!;
+    for (const d of byId.get(id)!.dependsOn) {
+      const dep = u.get(d);
+      if (!dep) continue;
+      u.set(d, { priority: Math.min(dep.priority, me.priority), deadline: Math.min(dep.deadline, me.deadline), billable: dep.billable || me.billable });
+    }
+  }
+  return u;
+}
+
+function explain(t: SchedulableTask, constraint: ConstraintName, window: Interval, needMs: number, free: readonly Interval[]): UnplacedTask {
+  const hours = (ms: number) => Math.round((ms / HOUR_MS) * 100) / 100;
+  const w = window.end > window.start ? { start: toIso(window.start), end: toIso(window.end) } : undefined;
+  const freeMs = free.reduce((s, f) => s + Math.max(0, Math.min(f.end, window.end) - Math.max(f.start, window.start)), 0);
+  const where = w ? ` between ${w.start} and ${w.end}` : '';
+  const reason = (() => {
+    switch (constraint) {
+      case 'weekly_capacity':
+        return `needs ${hours(needMs)}h; the weekly capacity is used up${where}`;
+      case 'billable_share':
+        return `non-billable work would push billable time under the required share${where}`;
+      case 'min_chunk':
+        return `needs ${hours(needMs)}h; the free gaps${where} are shorter than the minimum chunk`;
+      case 'deadline':
+        return `needs ${hours(needMs)}h before its deadline ${t.deadline ?? ''}; only ${hours(freeMs)}h free${where}`;
+      default:
+        return `needs ${hours(needMs)}h; only ${hours(freeMs)}h of free working time${where}`;
+    }
+  })();
+  return { taskId: t.taskId, constraint, reason, ...(w ? { window: w } : {}) };
+}

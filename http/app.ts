@@ -1,0 +1,66 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from './app-deps.js';
+import './fastify-augment.js';
+import { installAuthentication } from './plugins/authentication.plugin.js';
+import { installIdempotency } from './plugins/idempotency.plugin.js';
+import { installOpenApi } from './plugins/openapi.plugin.js';
+import { installProblemDetails } from './plugins/problem-details.plugin.js';
+import { installRateLimit } from './plugins/rate-limit.plugin.js';
+import { installRequestMetrics } from './plugins/request-metrics.plugin.js';
+import { installSecurityHeaders } from './plugins/security-headers.plugin.js';
+import { eventsRoutes } from './routes/events.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
+import { openApiRoutes } from './routes/openapi.routes.js';
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/**
+ * The HTTP app, without listening: `almanac serve` listens, tests use `app.inject`.
+ * Order matters: error handling and hooks first, then OpenAPI, then the routes it documents.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.config.bodyLimitBytes,
+    requestTimeout: deps.config.requestTimeoutMs,
+    handlerTimeout: deps.config.requestTimeoutMs,
+    // A caller's X-Request-Id is kept when it is harmless, so logs join across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('core', deps);
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  installProblemDetails(app);
+  installAuthentication(app, deps.apiKeys);
+  await installSecurityHeaders(app, { corsOrigins: deps.config.corsOrigins });
+  await installRateLimit(app, { perMinute: deps.config.rateLimitPerMinute, ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis } : {}) });
+  installIdempotency(app, deps.idempotency, deps.clock);
+  installRequestMetrics(app, deps.metrics);
+  await installOpenApi(app, { version: deps.config.version });
+
+  await app.register(healthRoutes);
+  await app.register(metricsRoutes);
+  await app.register(openApiRoutes);
+  await app.register(
+    async (api) => {
+      await api.register(eventsRoutes);
+      // Area routes: one line each, e.g.
+      // if (deps.memory) await api.register(memoryRoutes, deps.memory);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

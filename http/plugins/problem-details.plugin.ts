@@ -1,0 +1,93 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import { isAppError } from '../../domain/shared/app-error.js';
+import { statusForCode } from '../error-status.js';
+import { problemType, type Problem } from '../problem.js';
+
+interface Classified {
+  readonly code: string;
+  readonly detail: string;
+  readonly errors?: Problem['errors'];
+  readonly extensions?: Record<string, unknown>;
+}
+
+// Fastify's own client errors, by their FST_ code.
+const fastifyCodes: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'HTTP.MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'HTTP.MALFORMED_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'HTTP.BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'HTTP.BAD_REQUEST',
+  FST_ERR_HANDLER_TIMEOUT: 'HTTP.TIMEOUT',
+  FST_ERR_NOT_FOUND: 'HTTP.NOT_FOUND',
+};
+
+const reserved = new Set(['type', 'title', 'status', 'detail', 'code', 'instance', 'requestId', 'errors']);
+
+// Public wording for server-side failures: their real cause goes to the log, not the client.
+const serverDetail = (status: number): string =>
+  status === 503 ? 'A dependency needed for this request is unavailable; retry later.' : 'An internal error occurred; it has been logged.';
+
+const pathOf = (instancePath: string | undefined): string =>
+  (instancePath ?? '').replace(/^\//, '').split('/').filter(Boolean).join('.');
+
+function classify(error: unknown): Classified {
+  if (isAppError(error)) {
+    const extensions = Object.fromEntries(Object.entries(error.details).filter(([k]) => !reserved.has(k)));
+    return { code: error.code, detail: error.message, extensions, ...(Array.isArray(error.details.errors) ? { errors: error.details.errors as Problem['errors'] } : {}) };
+  }
+  const fe = error as Partial<FastifyError> & { validationContext?: string };
+  if (Array.isArray(fe.validation)) {
+    const location = fe.validationContext;
+    const errors = fe.validation.map((v) => ({
+      field: pathOf(v.instancePath) || (typeof v.params?.missingProperty === 'string' ? v.params.missingProperty : '(root)'),
+      ...(location ? { location } : {}),
+      message: v.message ?? 'is invalid',
+    }));
+    return { code: 'HTTP.VALIDATION', detail: `The request ${location ?? 'input'} is invalid.`, errors };
+  }
+  if (typeof fe.code === 'string' && fastifyCodes[fe.code]) return { code: fastifyCodes[fe.code]!, detail: fe.message ?? '' };
+  if (error instanceof SyntaxError && fe.statusCode === 400) return { code: 'HTTP.MALFORMED_JSON', detail: 'The body is not valid JSON.' };
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return { code: 'HTTP.BAD_REQUEST', detail: fe.message ?? '' };
+  return { code: 'INTERNAL.ERROR', detail: '' };
+}
+
+/** Turns any thrown value into a problem document (RFC 9457). */
+export function problemFor(error: unknown, request: FastifyRequest): Problem {
+  const c = classify(error);
+  const status = statusForCode(c.code);
+  const serverSide = status >= 500;
+  return {
+    type: problemType(c.code),
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail: serverSide ? serverDetail(status) : c.detail,
+    code: c.code,
+    instance: request.url.split('?')[0] ?? request.url,
+    requestId: request.id,
+    ...(c.errors && !serverSide ? { errors: c.errors } : {}),
+    ...(serverSide ? {} : c.extensions),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  if (problem.status === 503 && !reply.getHeader('retry-after')) reply.header('retry-after', '1');
+  return reply
+    .code(problem.status)
+    .type('application/problem+json; charset=utf-8')
+    .serializer((p) => JSON.stringify(p))
+    .send(problem);
+}
+
+/** One error handler for the whole app: every failure becomes problem+json with a stable code. */
+export function installProblemDetails(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const problem = problemFor(error, request);
+    if (problem.status >= 500) request.log.error({ err: error, reqId: request.id, code: problem.code }, 'request failed');
+    else request.log.info({ reqId: request.id, code: problem.code, status: problem.status }, 'request rejected');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problemFor(Object.assign(new Error('no such route'), { code: 'FST_ERR_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}.` }), request)),
+  );
+}

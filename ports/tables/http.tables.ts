@@ -1,0 +1,29 @@
+import type { Generated } from 'kysely';
+
+export interface ApiKeysTable {
+  id: string;
+  tenant: string;
+  scope: 'read' | 'write' | 'admin';
+  key_hash: string;
+  name: string | null;
+  created_at: Generated<Date>;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface IdempotencyKeysTable {
+  tenant: string;
+  key: string;
+  fingerprint: string;
+  state: 'in_progress' | 'completed';
+  status_code: number | null;
+  content_type: string | null;
+  body: string | null;
+  created_at: Generated<Date>;
+  completed_at: Date | null;
+}
+
+export interface HttpTables {
+  api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

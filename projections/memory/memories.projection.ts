@@ -1,0 +1,97 @@
+import { sql } from 'kysely';
+import { match } from 'ts-pattern';
+import { factAssertedDataSchema } from '../../domain/memory/fact.events.js';
+import { isErasedData, memoryForgottenDataSchema, memoryRecordedDataSchema, type MemoryRecordedData } from '../../domain/memory/memory.events.js';
+import type { RecordedEvent } from '../../ports/event-store.port.js';
+import type { Projection, ProjectionContext } from '../projection.js';
+
+interface Row extends MemoryRecordedData {
+  readonly tenant: string;
+  readonly recordedAt: string;
+  readonly position: number;
+}
+
+// One statement per run of consecutive recordings: ingest speed is bounded by round trips.
+async function insertRows(rows: Row[], ctx: ProjectionContext): Promise<void> {
+  if (rows.length === 0) return;
+  // Term and length statistics move with the rows, for IDF weighting in recall.
+  await sql`
+    WITH ins AS (
+      INSERT INTO memories (tenant, id, content, type, scope, salience, subject_type, subject_id, tags, metadata,
+                            source, occurred_at, recorded_at, expires_at, position, search)
+      SELECT x.tenant, x."memoryId", x.content, x.type, x.scope, x.salience, x."subjectType", x."subjectId",
+             coalesce(x.tags, '{}'), coalesce(x.metadata, '{}'::jsonb), x.source, x."occurredAt", x."recordedAt",
+             x."expiresAt", x.position,
+             setweight(to_tsvector('english', x.content), 'A') ||
+             setweight(to_tsvector('english', regexp_replace(
+               concat_ws(' ', x."subjectId", array_to_string(coalesce(x.tags, '{}'), ' ')), '[:_/.-]', ' ', 'g')), 'B')
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+          tenant text, "memoryId" text, content text, type text, scope text, salience double precision,
+          "subjectType" text, "subjectId" text, tags text[], metadata jsonb, source text, "occurredAt" timestamptz,
+          "recordedAt" timestamptz, "expiresAt" timestamptz, position bigint)
+      ON CONFLICT (tenant, id) DO NOTHING
+      RETURNING tenant, search
+    ),
+    terms AS (
+      INSERT INTO memory_terms (tenant, term, df)
+      SELECT ins.tenant, t.term, count(*)::int FROM ins, unnest(tsvector_to_array(ins.search)) AS t(term)
+       GROUP BY ins.tenant, t.term
+      ON CONFLICT (tenant, term) DO UPDATE SET df = memory_terms.df + excluded.df
+      RETURNING 1
+    )
+    INSERT INTO memory_stats (tenant, docs, total_length)
+    SELECT tenant, count(*)::int, sum(length(search)) FROM ins GROUP BY tenant
+    ON CONFLICT (tenant) DO UPDATE
+      SET docs = memory_stats.docs + excluded.docs, total_length = memory_stats.total_length + excluded.total_length`.execute(ctx.db);
+}
+
+/** Everything recall needs, per memory; forgotten memories are deleted, not flagged. */
+export const memoriesProjection: Projection = {
+  name: 'memory.memories',
+  version: 1,
+  eventTypes: ['MemoryRecorded', 'MemoryForgotten', 'FactAsserted'],
+  tables: ['memories', 'memory_terms', 'memory_stats'],
+  async apply(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void> {
+    let pending: Row[] = [];
+    const flush = async () => {
+      await insertRows(pending, ctx);
+      pending = [];
+    };
+    for (const e of events) {
+      // An erased recording has nothing left to show; its MemoryForgotten removes the row.
+      if (isErasedData(e.data)) continue;
+      await match(e.type)
+        .with('MemoryRecorded', async () => {
+          const data = memoryRecordedDataSchema.parse(e.data);
+          pending.push({ ...data, tenant: e.tenant, recordedAt: e.recordedAt.toISOString(), position: e.position });
+        })
+        .with('MemoryForgotten', async () => {
+          await flush();
+          const { memoryId } = memoryForgottenDataSchema.parse(e.data);
+          await sql`
+            WITH del AS (DELETE FROM memories WHERE tenant = ${e.tenant} AND id = ${memoryId} RETURNING tenant, search),
+            terms AS (
+              UPDATE memory_terms mt SET df = mt.df - 1
+                FROM del, unnest(tsvector_to_array(del.search)) AS x(term)
+               WHERE mt.tenant = del.tenant AND mt.term = x.term
+              RETURNING 1
+            )
+            UPDATE memory_stats s SET docs = s.docs - 1, total_length = s.total_length - length(del.search)
+              FROM del WHERE s.tenant = del.tenant`.execute(ctx.db);
+        })
+        .with('FactAsserted', async () => {
+          const fact = factAssertedDataSchema.parse(e.data);
+          if (!fact.sourceMemoryId) return;
+          await flush();
+          await ctx.db
+            .updateTable('memories')
+            .set({ fact_id: fact.factId })
+            .where('tenant', '=', e.tenant)
+            .where('id', '=', fact.sourceMemoryId)
+            .execute();
+        })
+        .otherwise(async () => undefined);
+    }
+    await flush();
+  },
+};

@@ -1,0 +1,140 @@
+import type { Logger } from 'pino';
+import type { DatabaseHandle } from '../adapters/db/database-handle.js';
+import { FallbackCache } from '../adapters/cache/fallback-cache.adapter.js';
+import { MemoryCache } from '../adapters/cache/memory-cache.adapter.js';
+import { ValkeyCache } from '../adapters/cache/valkey-cache.adapter.js';
+import { openValkey } from '../adapters/cache/valkey-client.js';
+import { cacheHealth, configuredHealth, databaseHealth } from '../adapters/health/dependency-health.js';
+import { meteredEventStore } from '../adapters/metrics/metered-event-store.js';
+import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.adapter.js';
+import { checkpointWaiter, projectionStatusReader } from '../adapters/read-models/projection-progress.js';
+import { AesGcmSecretBox, parseSecretKey, UnavailableSecretBox } from '../adapters/security/aes-gcm-secret-box.adapter.js';
+import { SqlApiKeyStore } from '../adapters/security/api-keys.repository.js';
+import { SqlIdempotencyStore } from '../adapters/security/idempotency.repository.js';
+import type { AppDeps, CoreDeps, HttpConfig } from '../http/app-deps.js';
+import type { Cache } from '../ports/cache.port.js';
+import type { Clock, IdGenerator } from '../ports/clock.port.js';
+import type { SecretBox } from '../ports/secret-box.port.js';
+import type { EnvConfig } from './env.config.js';
+import { createLogger } from './logger.js';
+import { openDatabase } from './open-database.js';
+import { randomUUID } from 'node:crypto';
+
+type Valkey = ReturnType<typeof openValkey>;
+
+export const httpConfigFrom = (config: EnvConfig): HttpConfig => ({
+  bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+  readWaitTimeoutMs: config.READ_WAIT_TIMEOUT_MS,
+  rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  corsOrigins: (config.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean),
+  version: process.env.npm_package_version ?? '0.1.0',
+});
+
+export const systemClock: Clock = { now: () => new Date() };
+export const uuidGenerator: IdGenerator = { uuid: () => randomUUID() };
+
+/** Shared adapters every process (API, worker, CLI) may use. */
+export interface Infrastructure {
+  readonly config: EnvConfig;
+  readonly database: DatabaseHandle;
+  readonly valkey?: Valkey;
+  readonly cache: Cache;
+  readonly metrics: PrometheusMetrics;
+  readonly secretBox: SecretBox;
+  readonly logger?: Logger;
+}
+
+/** Builds everything above an opened database (tests pass their own database and Valkey). */
+export function composeInfrastructure(input: { config: EnvConfig; database: DatabaseHandle; valkey?: Valkey; logger?: Logger; metrics?: PrometheusMetrics }): Infrastructure {
+  const metrics = input.metrics ?? new PrometheusMetrics();
+  const local = new MemoryCache({ metrics });
+  const cache = input.valkey
+    ? new FallbackCache(new ValkeyCache(input.valkey, { metrics }), local, (err) => input.logger?.warn({ err }, 'valkey unavailable: using the in-process cache'))
+    : local;
+  const secretBox = input.config.ALMANAC_SECRET_KEY ? new AesGcmSecretBox(parseSecretKey(input.config.ALMANAC_SECRET_KEY)) : new UnavailableSecretBox();
+  return {
+    config: input.config,
+    database: input.database,
+    ...(input.valkey ? { valkey: input.valkey } : {}),
+    cache,
+    metrics,
+    secretBox,
+    ...(input.logger ? { logger: input.logger } : {}),
+  };
+}
+
+/** The core of AppDeps: every route's shared adapters. */
+export function composeCoreDeps(infra: Infrastructure): CoreDeps {
+  const { config, database } = infra;
+  const eventStore = meteredEventStore(database.eventStore, infra.metrics);
+  return {
+    config: httpConfigFrom(config),
+    eventStore,
+    db: database.db,
+    clock: systemClock,
+    ids: uuidGenerator,
+    ...(infra.logger ? { logger: infra.logger } : {}),
+    apiKeys: new SqlApiKeyStore(database.db),
+    idempotency: new SqlIdempotencyStore(database.db),
+    cache: infra.cache,
+    metrics: infra.metrics,
+    healthChecks: [
+      databaseHealth(database.kind, database.location, () => database.ping()),
+      cacheHealth(infra.cache, Boolean(infra.valkey)),
+      configuredHealth('llm', Boolean(config.LLM_API_KEY), 'LLM_API_KEY not set: offline planner'),
+      configuredHealth('zep', Boolean(config.ZEP_API_KEY), 'ZEP_API_KEY not set: recall uses Postgres only'),
+      configuredHealth('calendar', Boolean(config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET), 'Google not configured: built-in calendar'),
+    ],
+    projectionStatus: projectionStatusReader(database.db, eventStore),
+    waitForPosition: checkpointWaiter(database.db),
+    ...(infra.valkey ? { rateLimitRedis: infra.valkey } : {}),
+  };
+}
+
+/**
+ * Everything buildApp needs. Areas add one line each below, building their route deps from
+ * `core` and `infra` (e.g. `memory: memoryRouteDeps(core, infra)`).
+ */
+export function composeAppDeps(infra: Infrastructure): AppDeps {
+  const core = composeCoreDeps(infra);
+  return {
+    ...core,
+  };
+}
+
+/** Registers ALMANAC_BOOTSTRAP_KEY as admin of the default tenant (compose, single user). */
+export async function registerBootstrapKey(deps: Pick<CoreDeps, 'apiKeys'>, config: EnvConfig): Promise<void> {
+  if (!config.ALMANAC_BOOTSTRAP_KEY) return;
+  await deps.apiKeys.register({ key: config.ALMANAC_BOOTSTRAP_KEY, tenant: config.ALMANAC_DEFAULT_TENANT, scope: 'admin', name: 'bootstrap' });
+}
+
+/** A running process's adapters, opened from configuration. */
+export interface Runtime extends Infrastructure {
+  readonly appDeps: AppDeps;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: EnvConfig, options: { logger?: Logger; listen?: boolean } = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const database = await openDatabase(config, {
+    listen: options.listen ?? true,
+    migrate: true,
+    onError: (err) => logger.warn({ err }, 'database connection error'),
+  });
+  const valkey = config.VALKEY_URL ? openValkey(config.VALKEY_URL, { onError: (err) => logger.debug({ err: err.message }, 'valkey error') }) : undefined;
+  const infra = composeInfrastructure({ config, database, logger, ...(valkey ? { valkey } : {}) });
+  const appDeps = composeAppDeps(infra);
+  await registerBootstrapKey(appDeps, config);
+  return {
+    ...infra,
+    appDeps,
+    close: async () => {
+      valkey?.disconnect();
+      await database.close();
+    },
+  };
+}
