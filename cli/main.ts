@@ -6,6 +6,9 @@ import { registerEvents } from './commands/events.command.js';
 import { registerDb } from './commands/db.command.js';
 import { registerKeys } from './commands/keys.command.js';
 import { registerServe } from './commands/serve.command.js';
+import { registerProjections } from './commands/projections.command.js';
+import { registerReplay } from './commands/replay.command.js';
+import { registerWorker } from './commands/worker.command.js';
 
 /** Builds the `almanac` program; each command group lives in cli/commands/. */
 export function buildProgram(ctx: CliContext): Command {
@@ -18,6 +21,9 @@ export function buildProgram(ctx: CliContext): Command {
   registerServe(program, ctx);
   registerKeys(program, ctx);
   registerDb(program, ctx);
+  registerProjections(program, ctx);
+  registerReplay(program, ctx);
+  registerWorker(program, ctx);
   return program;
 }
 

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { ApiKeyStore } from '../ports/api-keys.port.js';
+import type { MemoryRouteDeps } from './routes/memory.routes.js';
+import type { SchedulerRouteDeps } from './routes/scheduler.routes.js';
 import type { Cache } from '../ports/cache.port.js';
 import type { Clock, IdGenerator } from '../ports/clock.port.js';
 import type { Database } from '../ports/database.schema.js';
@@ -47,7 +49,8 @@ export interface CoreDeps {
  * Everything buildApp needs. Each area adds ONE optional field with its route deps type
  * (exported by its http/routes/<area>.routes.ts), and one line in http/app.ts.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- areas add their fields here
 export interface AppDeps extends CoreDeps {
   // area route deps go below, e.g. `readonly memory?: MemoryRouteDeps;`
+  readonly memory?: MemoryRouteDeps;
+  readonly scheduler?: SchedulerRouteDeps;
 }

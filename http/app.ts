@@ -6,14 +6,16 @@ import './fastify-augment.js';
 import { installAuthentication } from './plugins/authentication.plugin.js';
 import { installIdempotency } from './plugins/idempotency.plugin.js';
 import { installOpenApi } from './plugins/openapi.plugin.js';
-import { installProblemDetails } from './plugins/problem-details.plugin.js';
+import { frameworkProblem, installProblemDetails } from './plugins/problem-details.plugin.js';
 import { installRateLimit } from './plugins/rate-limit.plugin.js';
 import { installRequestMetrics } from './plugins/request-metrics.plugin.js';
 import { installSecurityHeaders } from './plugins/security-headers.plugin.js';
 import { eventsRoutes } from './routes/events.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { memoryRoutes } from './routes/memory.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
+import { schedulerRoutes } from './routes/scheduler.routes.js';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -33,6 +35,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkProblem,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -59,6 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(eventsRoutes);
       // Area routes: one line each, e.g.
       // if (deps.memory) await api.register(memoryRoutes, deps.memory);
+      if (deps.memory) await api.register(memoryRoutes, deps.memory);
+      if (deps.scheduler) await api.register(schedulerRoutes, deps.scheduler);
     },
     { prefix: '/api/v1' },
   );

@@ -9,6 +9,7 @@ const exact: Record<string, number> = {
   'EVENT_STORE.INVALID_APPEND': 400,
   'HTTP.VALIDATION': 400,
   'HTTP.BAD_REQUEST': 400,
+  'HTTP.URI_TOO_LONG': 414,
   'INTERNAL.ERROR': 500,
   'SECRET_BOX.INVALID': 500,
   'SECRET_BOX.INVALID_KEY': 500,
@@ -28,6 +29,9 @@ const exact: Record<string, number> = {
   'LLM.INVALID_OUTPUT': 502,
   'LLM.UNAVAILABLE': 503,
   'LLM.DAILY_LIMIT': 429,
+  'SCHEDULE.PLAN_NOT_APPROVED': 409,
+  'CALENDAR.RECONNECT_NEEDED': 409,
+  'SECRET_BOX.UNAVAILABLE': 503,
 };
 
 const bySuffix: Array<[string, number]> = [

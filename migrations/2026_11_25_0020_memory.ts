@@ -48,7 +48,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE TABLE memory_stats (
       tenant text PRIMARY KEY,
       docs integer NOT NULL,
-      total_length bigint NOT NULL
+      total_length bigint NOT NULL,
+      -- last log position that changed this tenant's memories or facts: the recall cache key
+      last_position bigint NOT NULL DEFAULT 0
     )`.execute(db);
 
   // Owned by the embeddings reactor, apart from memories, so a rebuild of memories keeps them.

@@ -15,6 +15,8 @@ export interface SchedulerReads {
   /** Live (not cancelled) blocks in the range, optionally without one plan's. */
   blocks(tenant: string, range: { start: Date; end: Date }, options?: { excludePlanId?: string }): Promise<BlockRow[]>;
   sprints(tenant: string, range: { start: Date; end: Date }): Promise<SprintCapacity[]>;
+  /** The plan a block belongs to (any status), undefined when the tenant has no such block. */
+  blockPlan(tenant: string, blockId: string): Promise<string | undefined>;
   /** Busy events stored for the built-in calendar. */
   busyEvents(tenant: string, range: { start: Date; end: Date }): Promise<Array<{ eventId: string; start: string; end: string; summary: string }>>;
 }

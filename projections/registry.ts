@@ -4,7 +4,14 @@ import { memoriesProjection } from './memory/memories.projection.js';
 import { executionRunsProjection } from './observer/execution-runs.projection.js';
 import { patternPerformanceProjection } from './observer/pattern-performance.projection.js';
 import { reflectionsProjection } from './observer/reflections.projection.js';
+import { ontologyProjection } from './planner/ontology.projection.js';
+import { plansProjection } from './planner/plans.projection.js';
+import { promptTemplatesProjection } from './planner/prompt-templates.projection.js';
 import type { Projection, Reactor } from './projection.js';
+import { busyEventsProjection } from './scheduler/busy-events.projection.js';
+import { calendarBlocksProjection } from './scheduler/calendar-blocks.projection.js';
+import { schedulerRunsProjection } from './scheduler/scheduler-runs.projection.js';
+import { sprintsProjection } from './scheduler/sprints.projection.js';
 
 /**
  * Every projection Almanac runs, in one list (the engine, rebuild and replay read it).
@@ -17,6 +24,13 @@ export const projections: readonly Projection[] = [
   memoriesProjection,
   factsProjection,
   graphProjection,
+  plansProjection,
+  ontologyProjection,
+  promptTemplatesProjection,
+  calendarBlocksProjection,
+  schedulerRunsProjection,
+  sprintsProjection,
+  busyEventsProjection,
 ];
 
 /** Dependencies reactors may need; each area adds its optional field. */

@@ -17,7 +17,9 @@ import type { Clock, IdGenerator } from '../ports/clock.port.js';
 import type { SecretBox } from '../ports/secret-box.port.js';
 import type { EnvConfig } from './env.config.js';
 import { createLogger } from './logger.js';
+import { memoryRouteDeps } from './memory-deps.js';
 import { openDatabase } from './open-database.js';
+import { schedulerRouteDeps } from './scheduler-deps.js';
 import { randomUUID } from 'node:crypto';
 
 type Valkey = ReturnType<typeof openValkey>;
@@ -103,6 +105,8 @@ export function composeAppDeps(infra: Infrastructure): AppDeps {
   const core = composeCoreDeps(infra);
   return {
     ...core,
+    memory: memoryRouteDeps(core, infra.config),
+    scheduler: schedulerRouteDeps(core, infra.secretBox),
   };
 }
 

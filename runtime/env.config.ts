@@ -39,12 +39,21 @@ export const envSchema = z.object({
   EMBEDDINGS_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   EMBEDDINGS_MODEL: z.string().default('openai/text-embedding-3-small'),
   PLANNING_DAILY_LIMIT: z.coerce.number().int().min(0).default(10),
+  MEMORY_PROMOTION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
+  RECALL_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(3600),
   ZEP_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   ZEP_BASE_URL: z.preprocess(emptyToUndefined, optionalUrl),
   GOOGLE_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
   GOOGLE_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
   GOOGLE_REDIRECT_URI: z.preprocess(emptyToUndefined, optionalUrl),
   GOOGLE_API_ROOT_URL: z.preprocess(emptyToUndefined, optionalUrl),
+  ALMANAC_TIMEZONE: z.string().min(1).default('UTC'),
+  REFLECTION_SCHEDULE: bool.default(true),
+  REFLECTION_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('18:00'),
+  REFLECTION_WEEKLY_AT: z
+    .string()
+    .regex(/^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d$/, 'must be like "sun 19:00"')
+    .default('sun 19:00'),
 });
 
 export type EnvConfig = z.infer<typeof envSchema>;

@@ -23,7 +23,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         await projections?.stop();
         await runtime.close();
       });
-      await app.listen({ port: config.PORT, host: config.HOST });
-      logger.info({ projections: Boolean(projections), database: runtime.database.location }, 'almanac is serving');
+      const address = await app.listen({ port: config.PORT, host: config.HOST });
+      logger.info({ address, projections: Boolean(projections), database: runtime.database.location }, 'almanac is serving');
     });
 }

@@ -3,6 +3,7 @@ import { AppError, isAppError } from '../../domain/shared/app-error.js';
 import { recommendationSchema, type Insight, type Recommendation, type ReflectionGenerator, type ReflectionPeriod } from '../../domain/observer/reflection.events.js';
 import type { ReflectionMetrics } from '../../domain/observer/reflection-metrics.js';
 import { templatedReflection } from '../../domain/observer/reflection-narrative.js';
+import { renderPromptTemplate } from '../../domain/ontology/default-prompt-templates.js';
 import type { LlmPort } from '../../ports/llm.port.js';
 
 export interface ReflectionDraft {
@@ -48,9 +49,14 @@ export const builtinReflectionPrompt = (mode: ReflectionPeriod['mode']): Reflect
   system: [
     `You are the Observer of a founder's planning system. Write the ${mode} reflection.`,
     'Use only the metrics and insights given; do not invent numbers.',
-    'Answer as JSON: {"narrative": string (3-8 sentences), "recommendations": [{"title", "detail", "priority": "high"|"medium"|"low"}] (1-5 items)}.',
+    'Write 3-8 sentences of narrative and 1-5 recommendations.',
   ].join('\n'),
 });
+
+const ANSWER_SHAPE =
+  'Answer as JSON: {"narrative": string, "recommendations": [{"title": string, "detail": string, "priority": "high"|"medium"|"low"}]}.';
+
+const promptVars = (period: ReflectionPeriod) => ({ date: period.key, weekStart: period.start.slice(0, 10), timezone: period.timezone, period: period.key });
 
 const answerSchema = z.object({ narrative: z.string().min(1).max(8_000), recommendations: z.array(recommendationSchema).min(1).max(8) });
 
@@ -72,7 +78,7 @@ export function llmReflectionWriter(llm: LlmPort, prompts?: ReflectionPromptLook
           schemaName: 'reflection',
           ...(request.model ? { model: request.model } : {}),
           messages: [
-            { role: 'system', content: prompt.system },
+            { role: 'system', content: `${renderPromptTemplate(prompt.system, promptVars(request.period))}\n${ANSWER_SHAPE}` },
             { role: 'user', content: JSON.stringify({ period: request.period, metrics: request.metrics, insights: request.insights }) },
           ],
         });

@@ -72,3 +72,6 @@ export type SOPRevised = z.infer<typeof sopRevisedSchema>;
 export const planEventTypes = ['PlanDrafted', 'SOPRevised', 'PlanApproved', 'PlanStatusChanged'] as const;
 
 export const planStreamId = (planId: string): string => `plan-${planId}`;
+
+/** A stored event (type + data) back into the plan stream's union. */
+export const parsePlanEvent = (e: { readonly type: string; readonly data: unknown }): PlanEvent => planEventSchema.parse({ type: e.type, data: e.data });

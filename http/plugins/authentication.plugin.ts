@@ -15,7 +15,8 @@ export const isPublicRoute = (request: FastifyRequest): boolean =>
 export function installAuthentication(app: FastifyInstance, apiKeys: ApiKeyStore): void {
   app.decorateRequest('auth', undefined);
   app.addHook('onRequest', async (request) => {
-    if (isPublicRoute(request)) return;
+    // CORS preflights carry no credentials by design; they reach no data either.
+    if (isPublicRoute(request) || request.method === 'OPTIONS') return;
     const header = request.headers.authorization;
     if (!header) throw new AppError('AUTH.MISSING_KEY', 'Send an API key as "Authorization: Bearer <key>".');
     const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);

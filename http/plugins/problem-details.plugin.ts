@@ -20,6 +20,8 @@ const fastifyCodes: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'HTTP.BAD_REQUEST',
   FST_ERR_HANDLER_TIMEOUT: 'HTTP.TIMEOUT',
   FST_ERR_NOT_FOUND: 'HTTP.NOT_FOUND',
+  FST_ERR_MAX_PARAM_LENGTH: 'HTTP.URI_TOO_LONG',
+  FST_ERR_BAD_URL: 'HTTP.BAD_REQUEST',
 };
 
 const reserved = new Set(['type', 'title', 'status', 'detail', 'code', 'instance', 'requestId', 'errors']);
@@ -77,6 +79,11 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
     .type('application/problem+json; charset=utf-8')
     .serializer((p) => JSON.stringify(p))
     .send(problem);
+}
+
+/** For Fastify's `frameworkErrors` option: router errors (bad URL, overlong params) as problems. */
+export function frameworkProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  void sendProblem(reply, problemFor(error, request));
 }
 
 /** One error handler for the whole app: every failure becomes problem+json with a stable code. */

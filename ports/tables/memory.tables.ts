@@ -36,6 +36,7 @@ export interface MemoryStatsTable {
   tenant: string;
   docs: number;
   total_length: Int8;
+  last_position: ColumnType<string | number, number | bigint | string | undefined, number | bigint | string>;
 }
 
 export interface MemoryEmbeddingsTable {

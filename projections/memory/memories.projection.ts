@@ -49,15 +49,18 @@ async function insertRows(rows: Row[], ctx: ProjectionContext): Promise<void> {
 export const memoriesProjection: Projection = {
   name: 'memory.memories',
   version: 1,
-  eventTypes: ['MemoryRecorded', 'MemoryForgotten', 'FactAsserted'],
+  // Fact corrections and retractions only move the tenant's last_position (recall cache key).
+  eventTypes: ['MemoryRecorded', 'MemoryForgotten', 'FactAsserted', 'FactCorrected', 'FactRetracted'],
   tables: ['memories', 'memory_terms', 'memory_stats'],
   async apply(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void> {
     let pending: Row[] = [];
+    const touched = new Map<string, number>();
     const flush = async () => {
       await insertRows(pending, ctx);
       pending = [];
     };
     for (const e of events) {
+      touched.set(e.tenant, Math.max(touched.get(e.tenant) ?? 0, e.position));
       // An erased recording has nothing left to show; its MemoryForgotten removes the row.
       if (isErasedData(e.data)) continue;
       await match(e.type)
@@ -93,5 +96,10 @@ export const memoriesProjection: Projection = {
         .otherwise(async () => undefined);
     }
     await flush();
+    const positions = [...touched].map(([tenant, position]) => ({ tenant, position }));
+    await sql`
+      INSERT INTO memory_stats (tenant, docs, total_length, last_position)
+      SELECT x.tenant, 0, 0, x.position FROM jsonb_to_recordset(${JSON.stringify(positions)}::jsonb) AS x(tenant text, position bigint)
+      ON CONFLICT (tenant) DO UPDATE SET last_position = greatest(memory_stats.last_position, excluded.last_position)`.execute(ctx.db);
   },
 };

@@ -1,13 +1,10 @@
 import type { Kysely } from 'kysely';
 import { match } from 'ts-pattern';
-import { planEventSchema, planEventTypes, type PlanEvent } from '../../domain/planner/plan.events.js';
+import { parsePlanEvent, planEventTypes } from '../../domain/planner/plan.events.js';
 import { allTasks, type Sop } from '../../domain/planner/sop.schema.js';
 import type { Calibration } from '../../domain/planner/estimate-calibration.js';
 import type { Database } from '../../ports/database.schema.js';
-import type { RecordedEvent } from '../../ports/event-store.port.js';
 import type { Projection } from '../projection.js';
-
-export const toPlanEvent = (e: RecordedEvent): PlanEvent => planEventSchema.parse({ type: e.type, data: e.data });
 
 const totals = (sop: Sop) => {
   const tasks = allTasks(sop).map((t) => t.task);
@@ -49,7 +46,7 @@ export const plansProjection: Projection = {
   tables: ['plans', 'plan_tasks', 'plan_versions'],
   async apply(events, { db }) {
     for (const e of events) {
-      await match(toPlanEvent(e))
+      await match(parsePlanEvent(e))
         .with({ type: 'PlanDrafted' }, async ({ data }) => {
           await db
             .insertInto('plans')

@@ -55,12 +55,9 @@ export interface RecallServiceDeps {
 
 export const DEFAULT_K = 10;
 export const MAX_K = 100;
-const MEMORIES_PROJECTION = 'memory.memories';
 
 export interface RecallService {
   recall(tenant: string, request: RecallRequest): Promise<RecallResponse>;
-  /** Retire the tenant's cached answers after a write at `position`. */
-  invalidate(tenant: string, position: number): Promise<void>;
 }
 
 async function withBudget<T>(ms: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -89,7 +86,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export function createRecallService(deps: RecallServiceDeps): RecallService {
   const budget = deps.optionalSourceTimeoutMs ?? 1500;
   const cache = deps.cache
-    ? new RecallCache(deps.cache, deps.db, { ttlSeconds: deps.cacheTtlSeconds ?? 3600, projection: MEMORIES_PROJECTION })
+    ? new RecallCache(deps.cache, deps.db, deps.cacheTtlSeconds ?? 3600)
     : undefined;
 
   async function compute(tenant: string, request: RecallRequest, k: number): Promise<RecallResponse> {
@@ -182,10 +179,9 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
       const k = Math.max(1, Math.min(MAX_K, request.k ?? DEFAULT_K));
       if (!cache) return compute(tenant, request, k);
       const keyRequest = { ...request, k, since: request.since?.toISOString(), until: request.until?.toISOString() };
-      let generation = '0';
       let key: string | undefined;
+      const generation = await cache.generation(tenant);
       try {
-        generation = await cache.generation(tenant);
         key = cache.keyFor(tenant, generation, keyRequest);
         const hit = await cache.get<RecallResponse>(key);
         if (hit) {
@@ -198,11 +194,8 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
       }
       const answer = await compute(tenant, request, k);
       // Answers missing an optional source are not kept: the next ask may get the full answer.
-      if (key && answer.degraded.length === 0) await cache.put(key, generation, answer).catch(() => false);
+      if (key && answer.degraded.length === 0) await cache.put(key, answer).catch(() => undefined);
       return answer;
-    },
-    async invalidate(tenant, position) {
-      await cache?.invalidate(tenant, position);
     },
   };
 }

@@ -38,6 +38,10 @@ export function schedulerReads(db: Kysely<Database>): SchedulerReads {
         billableMinShare: r.billable_target === null ? null : Number(r.billable_target),
       }));
     },
+    async blockPlan(tenant, blockId) {
+      const row = await db.selectFrom('calendar_blocks').select('plan_id').where('tenant', '=', tenant).where('block_id', '=', blockId).executeTakeFirst();
+      return row?.plan_id;
+    },
     async busyEvents(tenant, range) {
       const rows = await db
         .selectFrom('busy_events')

@@ -6,7 +6,7 @@ import { eventIdsForCommand } from '../../domain/shared/event-ids.js';
 import type { EventStore, NewEvent } from '../../ports/event-store.port.js';
 import type { TestDatabase } from '../support/test-database.js';
 
-const ev = (type = 'Tested', data: unknown = { n: 1 }, id = randomUUID()): NewEvent => ({
+const ev = (type = 'Tested', data: unknown = { n: 1 }, id: string = randomUUID()): NewEvent => ({
   id,
   type,
   data,

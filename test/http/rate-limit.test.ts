@@ -15,7 +15,7 @@ const hit = (app: TestApp, key: string) => app.app.inject({ method: 'GET', url: 
 
 describe('rate limiting', () => {
   it('answers 429 HTTP.RATE_LIMITED with Retry-After past the per-key limit, per key', async () => {
-    t = await testApp({ database: 'pglite', env: { RATE_LIMIT_PER_MINUTE: '3' } });
+    t = await testApp({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
     for (let i = 0; i < 3; i++) expect((await hit(t, t.keys.admin)).statusCode).toBe(200);
     const limited = await hit(t, t.keys.admin);
     expect(limited.statusCode).toBe(429);
@@ -27,18 +27,16 @@ describe('rate limiting', () => {
   });
 
   it('is off at RATE_LIMIT_PER_MINUTE=0', async () => {
-    t = await testApp({ database: 'pglite', env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    t = await testApp({ env: { RATE_LIMIT_PER_MINUTE: '0' } });
     for (let i = 0; i < 10; i++) expect((await hit(t, t.keys.admin)).statusCode).toBe(200);
   });
 
   it('shares counters through Valkey when configured, and health shows Valkey ok', async () => {
     const client = openValkey(valkeyUrl);
     clients.push(client);
-    t = await testApp({
-      database: 'pglite',
-      env: { RATE_LIMIT_PER_MINUTE: '2', VALKEY_URL: valkeyUrl },
-      overrides: (deps) => ({ ...deps, rateLimitRedis: client }),
-    });
+    t = await testApp({ valkey: true, env: { RATE_LIMIT_PER_MINUTE: '2', VALKEY_URL: valkeyUrl } });
+    const health = (await t.app.inject({ method: 'GET', url: '/health' })).json();
+    expect(health.checks.valkey.state).toBe('ok');
     expect((await hit(t, t.keys.admin)).statusCode).toBe(200);
     expect((await hit(t, t.keys.admin)).statusCode).toBe(200);
     expect((await hit(t, t.keys.admin)).statusCode).toBe(429);

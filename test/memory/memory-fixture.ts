@@ -25,7 +25,7 @@ export function memoryFixture(tdb: TestDatabase, options: { cache?: Cache; recal
     },
   };
   const recall = createRecallService({ db, clock, cache: options.cache, ...options.recall });
-  const deps: MemoryCommandDeps = { store, policy: defaultMemoryPolicy, erasure, onChanged: (tenant, position) => recall.invalidate(tenant, position) };
+  const deps: MemoryCommandDeps = { store, policy: defaultMemoryPolicy, erasure };
   const ctx = (tenant = 't1', over: Partial<CommandContext> = {}): CommandContext => ({
     tenant,
     commandId: randomUUID(),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessProjectionLock } from '../../adapters/projection-lock/in-process-projection-lock.js';
 import { PostgresProjectionLock } from '../../adapters/projection-lock/postgres-projection-lock.js';
 import type { EventStore } from '../../ports/event-store.port.js';
@@ -9,44 +9,59 @@ import { startProjectionEngine, type ProjectionEngine } from '../../projections/
 import { skipEvent } from '../../projections/engine/projection-skips.js';
 import { rebuildProjection } from '../../projections/engine/rebuild.js';
 import { dropReplay, inReplaySchema, listReplays, replayInto } from '../../projections/engine/replay.js';
+import type { Projection } from '../../projections/projection.js';
 import { projectionSpec, readRows } from '../support/projection-spec.js';
 import { databaseKinds, type TestDatabase } from '../support/test-database.js';
 import { createLedgerTables, credit, ledgerProjection } from './fixtures/ledger.projection.js';
 
-const ACCOUNT_COLUMNS = ['tenant', 'account', 'balance', 'entries'];
+const ACCOUNTS = { columns: ['tenant', 'account', 'balance', 'entries'], numeric: ['balance', 'entries'] };
+const BALANCES = { columns: ['account', 'balance'], numeric: ['balance'] };
 
-async function appendCredits(store: EventStore, items: ReadonlyArray<{ account: string; amount: number; poison?: boolean }>, tenant = 't1') {
+type Credit = { account: string; amount: number; poison?: boolean };
+
+async function appendCredits(store: EventStore, prefix: string, items: readonly Credit[], tenant = 't1') {
   let last = 0;
   for (const it of items) {
-    const r = await store.append(`acct-${it.account}`, [{ id: randomUUID(), ...credit(it.account, it.amount, it.poison ? { poison: true } : {}) }], {
-      expectedVersion: 'any',
-      tenant,
-    });
+    const r = await store.append(
+      `acct-${prefix}-${it.account}`,
+      [{ id: randomUUID(), ...credit(it.account, it.amount, it.poison ? { poison: true } : {}, prefix) }],
+      { expectedVersion: 'any', tenant },
+    );
     last = r.positions[0]!;
   }
   return last;
 }
 
+const isPoison = (ev: { data: unknown }) => (ev.data as { poison?: boolean }).poison === true;
+
+// One database per kind (opening PGlite and migrating takes a while); each test has its own
+// ledger (tables, event types, projection name), so tests do not see each other's events.
 describe.each(databaseKinds)('projection engine on $kind', ({ kind, open }) => {
   let t: TestDatabase;
   let lock: ProjectionLock;
   let engine: ProjectionEngine | undefined;
+  let n = 0;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     t = await open();
-    await createLedgerTables(t.handle.db);
-    await createLedgerTables(t.handle.db, 'other_ledger');
     lock = kind === 'postgres' ? new PostgresProjectionLock(t.url!) : new InProcessProjectionLock();
   });
-
   afterEach(async () => {
     await engine?.stop();
     engine = undefined;
-    await lock.close();
-    await t.cleanup();
+  });
+  afterAll(async () => {
+    await lock?.close();
+    await t?.cleanup();
   });
 
-  const start = (projections = [ledgerProjection()], extra: Partial<Parameters<typeof startProjectionEngine>[0]> = {}) =>
+  const fresh = async () => {
+    const prefix = `${kind === 'postgres' ? 'srv' : 'lite'}_ledger_${++n}`;
+    await createLedgerTables(t.handle.db, prefix);
+    return prefix;
+  };
+
+  const start = (projections: Projection[]) =>
     (engine = startProjectionEngine({
       db: t.handle.db,
       store: t.handle.eventStore,
@@ -56,147 +71,156 @@ describe.each(databaseKinds)('projection engine on $kind', ({ kind, open }) => {
       ownershipPollMs: 100,
       retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
       stalledRetryMs: 60_000,
-      ...extra,
     }));
 
   it('given events, then rows (spec helper)', async () => {
-    await projectionSpec({ db: t.handle.db, store: t.handle.eventStore }, ledgerProjection())
+    const p = await fresh();
+    await projectionSpec({ db: t.handle.db, store: t.handle.eventStore }, ledgerProjection({ prefix: p }))
       .given([
-        { ...credit('a', 5), tenant: 't1' },
-        { ...credit('a', 7), tenant: 't1' },
-        { type: 'LedgerDebited', data: { account: 'b', amount: 3 }, tenant: 't2' },
+        { ...credit('a', 5, {}, p), tenant: 't1' },
+        { ...credit('a', 7, {}, p), tenant: 't1' },
+        { type: `${p}.Debited`, data: { account: 'b', amount: 3 }, tenant: 't2' },
         { type: 'Unrelated', data: {}, tenant: 't1' },
       ])
-      .thenRows('test_ledger_accounts', [
+      .thenRows(`${p}_accounts`, [
         { tenant: 't1', account: 'a', balance: 12, entries: 2 },
         { tenant: 't2', account: 'b', balance: -3, entries: 1 },
       ]);
   });
 
   it('follows the log live and answers read-your-writes waits', async () => {
-    const e = start();
-    const position = await appendCredits(t.handle.eventStore, [
+    const p = await fresh();
+    const e = start([ledgerProjection({ prefix: p })]);
+    const position = await appendCredits(t.handle.eventStore, p, [
       { account: 'a', amount: 1 },
       { account: 'b', amount: 2 },
       { account: 'a', amount: 3 },
     ]);
-    expect(await e.waitForPosition(position, ['test_ledger'], 5000)).toBe(true);
-    expect(await readRows(t.handle.db, 'test_ledger_accounts', { columns: ['account', 'balance'] })).toEqual([
-      { account: 'a', balance: '4' },
-      { account: 'b', balance: '2' },
+    expect(await e.waitForPosition(position, [p], 5000)).toBe(true);
+    expect(await readRows(t.handle.db, `${p}_accounts`, BALANCES)).toEqual([
+      { account: 'a', balance: 4 },
+      { account: 'b', balance: 2 },
     ]);
     // An event the projection does not subscribe to counts as reached once the log is complete.
-    const other = await t.handle.eventStore.append('x-1', [{ id: randomUUID(), type: 'Unrelated', data: {} }], { expectedVersion: 'any', tenant: 't1' });
-    expect(await e.waitForPosition(other.positions[0]!, ['test_ledger'], 5000)).toBe(true);
+    const other = await t.handle.eventStore.append(`x-${p}`, [{ id: randomUUID(), type: 'Unrelated', data: {} }], { expectedVersion: 'any', tenant: 't1' });
+    expect(await e.waitForPosition(other.positions[0]!, [p], 5000)).toBe(true);
     const [status] = await e.status();
-    expect(status).toMatchObject({ name: 'test_ledger', state: 'live', lag: 0, version: 1 });
+    expect(status).toMatchObject({ name: p, state: 'live', lag: 0, version: 1 });
     expect(status!.position).toBeGreaterThanOrEqual(position);
     await expect(e.waitForPosition(1, ['nope'], 10)).rejects.toMatchObject({ code: 'PROJECTION.NOT_FOUND' });
   });
 
   it('a poison event stalls only its projection, with position and error; a fix resumes from that event', async () => {
+    const p = await fresh();
+    const q = await fresh();
     let fixed = false;
-    const poisoned = ledgerProjection({ failOn: (ev) => !fixed && (ev.data as { poison?: boolean }).poison === true });
-    const healthy = ledgerProjection({ prefix: 'other_ledger' });
+    const poisoned = ledgerProjection({ prefix: p, failOn: (ev) => !fixed && isPoison(ev) });
+    const healthy = ledgerProjection({ prefix: q, eventsOf: p });
     const e = start([poisoned, healthy]);
-    await appendCredits(t.handle.eventStore, [{ account: 'a', amount: 1 }, { account: 'a', amount: 2 }]);
-    const poisonAt = await appendCredits(t.handle.eventStore, [{ account: 'a', amount: 100, poison: true }]);
-    const last = await appendCredits(t.handle.eventStore, [{ account: 'a', amount: 4 }]);
+    await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 1 }, { account: 'a', amount: 2 }]);
+    const poisonAt = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 100, poison: true }]);
+    const last = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 4 }]);
 
-    expect(await e.waitForPosition(last, ['other_ledger'], 5000)).toBe(true);
-    await expect.poll(async () => (await e.status()).find((s) => s.name === 'test_ledger')?.state, { timeout: 5000 }).toBe('stalled');
-    const stalled = (await e.status()).find((s) => s.name === 'test_ledger')!;
+    expect(await e.waitForPosition(last, [q], 5000)).toBe(true);
+    await expect.poll(async () => (await e.status()).find((s) => s.name === p)?.state, { timeout: 5000 }).toBe('stalled');
+    const stalled = (await e.status()).find((s) => s.name === p)!;
     expect(stalled.errorPosition).toBe(poisonAt);
     expect(stalled.error).toContain('poison event');
-    expect(stalled.position).toBe(poisonAt - 1);
-    expect(await e.waitForPosition(last, ['test_ledger'], 50)).toBe(false);
+    expect(stalled.position).toBeLessThan(poisonAt);
+    expect(await e.waitForPosition(last, [p], 50)).toBe(false);
 
     fixed = true;
-    e.retry('test_ledger');
-    expect(await e.waitForPosition(last, ['test_ledger'], 5000)).toBe(true);
-    const entries = await readRows(t.handle.db, 'test_ledger_entries', { columns: ['position', 'amount'] });
-    expect(entries.map((r) => Number(r.amount))).toEqual([1, 2, 100, 4]);
-    expect((await e.status()).find((s) => s.name === 'test_ledger')).toMatchObject({ state: 'live', error: null });
+    e.retry(p);
+    expect(await e.waitForPosition(last, [p], 5000)).toBe(true);
+    const entries = await readRows(t.handle.db, `${p}_entries`, { columns: ['position', 'amount'], numeric: ['amount'] });
+    expect(entries.map((r) => r.amount)).toEqual([1, 2, 100, 4]);
+    expect((await e.status()).find((s) => s.name === p)).toMatchObject({ state: 'live', error: null });
   });
 
   it('skip is a recorded operator decision; the projection moves past exactly that event', async () => {
-    const e = start([ledgerProjection({ failOn: (ev) => (ev.data as { poison?: boolean }).poison === true })]);
-    const poisonAt = await appendCredits(t.handle.eventStore, [{ account: 'a', amount: 1 }, { account: 'a', amount: 100, poison: true }]);
-    const last = await appendCredits(t.handle.eventStore, [{ account: 'a', amount: 2 }]);
+    const p = await fresh();
+    const e = start([ledgerProjection({ prefix: p, failOn: isPoison })]);
+    const first = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 1 }]);
+    const poisonAt = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 100, poison: true }]);
+    const last = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 2 }]);
     await expect.poll(async () => (await e.status())[0]?.state, { timeout: 5000 }).toBe('stalled');
-    await expect(skipEvent({ db: t.handle.db, store: t.handle.eventStore, name: 'test_ledger', position: 1, actor: 'ops' })).rejects.toMatchObject({
+    await expect(skipEvent({ db: t.handle.db, store: t.handle.eventStore, name: p, position: first, actor: 'ops' })).rejects.toMatchObject({
       code: 'PROJECTION.SKIP_BEHIND_CHECKPOINT',
     });
-    await skipEvent({ db: t.handle.db, store: t.handle.eventStore, name: 'test_ledger', position: poisonAt, actor: 'ops', reason: 'bad data' });
-    expect(await e.waitForPosition(last, ['test_ledger'], 5000)).toBe(true);
-    const entries = await readRows(t.handle.db, 'test_ledger_entries', { columns: ['amount'] });
-    expect(entries.map((r) => Number(r.amount))).toEqual([1, 2]);
+    await skipEvent({ db: t.handle.db, store: t.handle.eventStore, name: p, position: poisonAt, actor: 'ops', reason: 'bad data' });
+    expect(await e.waitForPosition(last, [p], 5000)).toBe(true);
+    const entries = await readRows(t.handle.db, `${p}_entries`, { columns: ['amount'], numeric: ['amount'] });
+    expect(entries.map((r) => r.amount)).toEqual([1, 2]);
     const log = await t.handle.eventStore.readStream('system-projections');
-    expect(log).toMatchObject([{ type: 'ProjectionSkipped', tenant: 'system', data: { projection: 'test_ledger', position: poisonAt, reason: 'bad data' } }]);
+    expect(log.filter((ev) => (ev.data as { projection: string }).projection === p)).toMatchObject([
+      { type: 'ProjectionSkipped', tenant: 'system', data: { projection: p, position: poisonAt, reason: 'bad data' } },
+    ]);
   });
 
   it('replay --until a time or position equals the live read model as it was then', async () => {
-    const e = start();
-    const firstLast = await appendCredits(t.handle.eventStore, [{ account: 'a', amount: 1 }, { account: 'b', amount: 2 }]);
-    expect(await e.waitForPosition(firstLast, ['test_ledger'], 5000)).toBe(true);
-    const snapshot = await readRows(t.handle.db, 'test_ledger_accounts', { columns: ACCOUNT_COLUMNS });
+    const p = await fresh();
+    const e = start([ledgerProjection({ prefix: p })]);
+    const firstLast = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 1 }, { account: 'b', amount: 2 }]);
+    expect(await e.waitForPosition(firstLast, [p], 5000)).toBe(true);
+    const snapshot = await readRows(t.handle.db, `${p}_accounts`, ACCOUNTS);
     await new Promise((r) => setTimeout(r, 30));
     const at = new Date();
     await new Promise((r) => setTimeout(r, 30));
-    const later = await appendCredits(t.handle.eventStore, [{ account: 'a', amount: 10 }, { account: 'c', amount: 3 }]);
-    expect(await e.waitForPosition(later, ['test_ledger'], 5000)).toBe(true);
+    const later = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 10 }, { account: 'c', amount: 3 }]);
+    expect(await e.waitForPosition(later, [p], 5000)).toBe(true);
 
-    const byTime = await replayInto({ db: t.handle.db, store: t.handle.eventStore, projections: [ledgerProjection()], schema: 'exp_time', until: at });
+    const projections = [ledgerProjection({ prefix: p })];
+    const byTime = await replayInto({ db: t.handle.db, store: t.handle.eventStore, projections, schema: `${p}_time`, until: at });
     expect(byTime.until).toBe(firstLast);
-    expect(await readRows(t.handle.db, 'test_ledger_accounts', { columns: ACCOUNT_COLUMNS, schema: 'exp_time' })).toEqual(snapshot);
-    await replayInto({ db: t.handle.db, store: t.handle.eventStore, projections: [ledgerProjection()], schema: 'exp_pos', until: firstLast });
-    expect(await readRows(t.handle.db, 'test_ledger_accounts', { columns: ACCOUNT_COLUMNS, schema: 'exp_pos' })).toEqual(snapshot);
+    expect(await readRows(t.handle.db, `${p}_accounts`, { ...ACCOUNTS, schema: `${p}_time` })).toEqual(snapshot);
+    await replayInto({ db: t.handle.db, store: t.handle.eventStore, projections, schema: `${p}_pos`, until: firstLast });
+    expect(await readRows(t.handle.db, `${p}_accounts`, { ...ACCOUNTS, schema: `${p}_pos` })).toEqual(snapshot);
 
-    const viaSearchPath = await inReplaySchema(t.handle.db, 'exp_pos', async (trx) => (await sql<{ n: string }>`SELECT count(*) AS n FROM test_ledger_accounts`.execute(trx)).rows[0]!.n);
-    expect(Number(viaSearchPath)).toBe(2);
-    expect((await listReplays(t.handle.db)).map((r) => r.schema).sort()).toEqual(['exp_pos', 'exp_time']);
-    // Live read model and checkpoints untouched.
-    expect((await readRows(t.handle.db, 'test_ledger_accounts', { columns: ['account'] })).length).toBe(3);
-    await dropReplay(t.handle.db, 'exp_pos');
-    expect((await listReplays(t.handle.db)).map((r) => r.schema)).toEqual(['exp_time']);
+    const counted = await inReplaySchema(t.handle.db, `${p}_pos`, async (trx) => (await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(`${p}_accounts`)}`.execute(trx)).rows[0]!.n);
+    expect(Number(counted)).toBe(2);
+    const mine = async () => (await listReplays(t.handle.db)).map((r) => r.schema).filter((s) => s.startsWith(p)).sort();
+    expect(await mine()).toEqual([`${p}_pos`, `${p}_time`]);
+    // Live read model untouched.
+    expect((await readRows(t.handle.db, `${p}_accounts`, ACCOUNTS)).length).toBe(3);
+    await dropReplay(t.handle.db, `${p}_pos`);
+    expect(await mine()).toEqual([`${p}_time`]);
     await expect(dropReplay(t.handle.db, 'public')).rejects.toMatchObject({ code: 'PROJECTION.INVALID_SCHEMA' });
-    await expect(replayInto({ db: t.handle.db, store: t.handle.eventStore, projections: [ledgerProjection()], schema: 'exp_time', until: 1 })).rejects.toMatchObject({
+    await expect(replayInto({ db: t.handle.db, store: t.handle.eventStore, projections, schema: `${p}_time`, until: 1 })).rejects.toMatchObject({
       code: 'PROJECTION.SCHEMA_EXISTS',
     });
   });
 
   it('rebuild swaps fresh tables in, keeping views and index names', async () => {
+    const p = await fresh();
     const store = t.handle.eventStore;
-    const last = await appendCredits(store, [{ account: 'a', amount: 1 }, { account: 'b', amount: 2 }, { account: 'a', amount: 5 }]);
-    const projection = ledgerProjection();
-    await projectionSpec({ db: t.handle.db, store }, projection).project();
+    const last = await appendCredits(store, p, [{ account: 'a', amount: 1 }, { account: 'b', amount: 2 }, { account: 'a', amount: 5 }]);
+    await projectionSpec({ db: t.handle.db, store }, ledgerProjection({ prefix: p })).project();
     // Damage the live model: a rebuild must recompute it from the log.
-    await sql`UPDATE test_ledger_accounts SET balance = 999`.execute(t.handle.db);
-    const result = await rebuildProjection({ db: t.handle.db, store, projection: ledgerProjection({ version: 2 }), lock });
-    expect(result.position).toBe(last);
-    expect(await readRows(t.handle.db, 'test_ledger_accounts', { columns: ['account', 'balance'], schema: 'read' })).toEqual([
-      { account: 'a', balance: '6' },
-      { account: 'b', balance: '2' },
+    await sql`UPDATE ${sql.table(`${p}_accounts`)} SET balance = 999`.execute(t.handle.db);
+    const result = await rebuildProjection({ db: t.handle.db, store, projection: ledgerProjection({ prefix: p, version: 2 }), lock });
+    expect(result.position).toBeGreaterThanOrEqual(last);
+    expect(await readRows(t.handle.db, `${p}_accounts`, { ...BALANCES, schema: 'read' })).toEqual([
+      { account: 'a', balance: 6 },
+      { account: 'b', balance: 2 },
     ]);
-    const { rows: idx } = await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE 'test_ledger_%' ORDER BY 1`.execute(t.handle.db);
-    expect(idx.map((r) => r.indexname)).toEqual(['test_ledger_accounts_pkey', 'test_ledger_entries_by_account']);
-    const { rows: schemas } = await sql<{ nspname: string }>`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'almanac_%'`.execute(t.handle.db);
+    const { rows: idx } = await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE ${`${p}_%`} ORDER BY 1`.execute(t.handle.db);
+    expect(idx.map((r) => r.indexname)).toEqual([`${p}_accounts_pkey`, `${p}_entries_by_account`]);
+    const { rows: schemas } = await sql<{ nspname: string }>`SELECT nspname FROM pg_namespace WHERE nspname LIKE ${`almanac_%${p}%`}`.execute(t.handle.db);
     expect(schemas).toEqual([]);
-    const [status] = (await startProjectionEngine({ db: t.handle.db, store, lock: new InProcessProjectionLock(), projections: [] }).status());
-    expect(status).toBeUndefined();
-    const cp = await t.handle.db.selectFrom('projection_checkpoints').selectAll().where('name', '=', 'test_ledger').executeTakeFirstOrThrow();
+    const cp = await t.handle.db.selectFrom('projection_checkpoints').selectAll().where('name', '=', p).executeTakeFirstOrThrow();
     expect(cp).toMatchObject({ version: 2, state: 'live', rebuild_started_at: null });
   });
 
   it('a version change rebuilds on start-up', async () => {
+    const p = await fresh();
     const store = t.handle.eventStore;
-    await appendCredits(store, [{ account: 'a', amount: 1 }]);
-    await projectionSpec({ db: t.handle.db, store }, ledgerProjection()).project();
-    await sql`UPDATE test_ledger_accounts SET balance = 999`.execute(t.handle.db);
-    const e = start([ledgerProjection({ version: 3 })]);
-    const last = await appendCredits(store, [{ account: 'a', amount: 2 }]);
-    expect(await e.waitForPosition(last, ['test_ledger'], 10_000)).toBe(true);
-    expect(await readRows(t.handle.db, 'test_ledger_accounts', { columns: ['account', 'balance'] })).toEqual([{ account: 'a', balance: '3' }]);
-    expect((await e.status())[0]).toMatchObject({ version: 3, codeVersion: 3, state: 'live' });
+    await appendCredits(store, p, [{ account: 'a', amount: 1 }]);
+    await projectionSpec({ db: t.handle.db, store }, ledgerProjection({ prefix: p })).project();
+    await sql`UPDATE ${sql.table(`${p}_accounts`)} SET balance = 999`.execute(t.handle.db);
+    const e = start([ledgerProjection({ prefix: p, version: 3 })]);
+    const last = await appendCredits(store, p, [{ account: 'a', amount: 2 }]);
+    expect(await e.waitForPosition(last, [p], 10_000)).toBe(true);
+    expect(await readRows(t.handle.db, `${p}_accounts`, BALANCES)).toEqual([{ account: 'a', balance: 3 }]);
+    await expect.poll(async () => (await e.status())[0], { timeout: 5000 }).toMatchObject({ version: 3, codeVersion: 3, state: 'live' });
   });
 });

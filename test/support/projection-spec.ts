@@ -9,7 +9,7 @@ import type { Projection } from '../../projections/projection.js';
 export interface GivenEvent {
   readonly type: string;
   readonly data: unknown;
-  /** Default: one stream per spec (`spec-<uuid>`). */
+  /** Default: one stream per spec and tenant. */
   readonly streamId?: string;
   readonly tenant?: string;
   readonly metadata?: Record<string, unknown>;
@@ -40,10 +40,10 @@ export function projectionSpec(target: { db: Kysely<Database>; store: EventStore
   let applied: Promise<number> | undefined;
   const project = () =>
     (applied ??= (async () => {
-      const defaultStream = `spec-${randomUUID()}`;
+      const run = randomUUID();
       for (const e of pending) {
         await target.store.append(
-          e.streamId ?? defaultStream,
+          e.streamId ?? `spec-${e.tenant ?? 'spec'}-${run}`,
           [{ id: randomUUID(), type: e.type, data: e.data, ...(e.metadata ? { metadata: e.metadata } : {}) }],
           { expectedVersion: 'any', tenant: e.tenant ?? 'spec' },
         );
@@ -83,13 +83,21 @@ export function projectionSpec(target: { db: Kysely<Database>; store: EventStore
 export async function readRows(
   db: Kysely<Database>,
   table: string,
-  options: { columns?: readonly string[]; orderBy?: readonly string[] | undefined; schema?: string | undefined } = {},
+  options: {
+    columns?: readonly string[];
+    orderBy?: readonly string[] | undefined;
+    schema?: string | undefined;
+    /** Columns to return as numbers (pg gives bigint/numeric as strings, PGlite as numbers). */
+    numeric?: readonly string[];
+  } = {},
 ): Promise<Array<Record<string, unknown>>> {
   const cols = options.columns && options.columns.length > 0 ? sql.join(options.columns.map((c) => sql.ref(c))) : sql`*`;
   const order = options.orderBy ?? options.columns ?? [];
   const orderSql = order.length > 0 ? sql`ORDER BY ${sql.join(order.map((c) => sql.ref(c)))}` : sql``;
   const { rows } = await sql<Record<string, unknown>>`SELECT ${cols} FROM ${sql.table(`${options.schema ?? 'public'}.${table}`)} ${orderSql}`.execute(db);
-  return rows;
+  const numeric = options.numeric ?? [];
+  if (numeric.length === 0) return rows;
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, numeric.includes(k) && v !== null ? Number(v) : v])));
 }
 
 function normalise(row: Record<string, unknown>, expected: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -5,7 +5,7 @@ import { AppError } from '../../../domain/shared/app-error.js';
 import type { Decider } from '../../../domain/shared/decider.js';
 import { commandContext } from '../../../http/command-context.js';
 import { requireAuth } from '../../../http/plugins/authentication.plugin.js';
-import { positionField } from '../../../http/read-your-writes.js';
+import { awaitMinPosition, minPositionQuery, positionField } from '../../../http/read-your-writes.js';
 
 // A minimal aggregate for exercising the HTTP foundation before the areas' routes exist.
 type Incremented = { type: 'CounterIncremented'; data: { by: number; note?: string } };
@@ -74,6 +74,35 @@ export const probeRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { operationId: 'probeBoom', description: 'Test-only route that fails with an internal error.' } },
     async () => {
       throw new Error('secret internal detail: password=hunter2');
+    },
+  );
+  app.get(
+    '/probe/view',
+    {
+      schema: {
+        operationId: 'readProbeView',
+        description: 'Test-only query that honours min_position against projection probe_view.',
+        querystring: z.object({ ...minPositionQuery }),
+        response: { 200: z.object({ ok: z.boolean() }) },
+      },
+    },
+    async (request) => {
+      await awaitMinPosition(request, ['probe_view']);
+      return { ok: true };
+    },
+  );
+  app.get(
+    '/probe/slow',
+    {
+      schema: {
+        operationId: 'probeSlow',
+        description: 'Test-only query that takes as long as asked.',
+        querystring: z.object({ ms: z.coerce.number().int().min(0).max(2000).default(0) }),
+      },
+    },
+    async (request) => {
+      await new Promise((r) => setTimeout(r, request.query.ms));
+      return { ok: true };
     },
   );
 };

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { openValkey } from '../../../adapters/cache/valkey-client.js';
 import { PrometheusMetrics } from '../../../adapters/metrics/prometheus-metrics.adapter.js';
 import { buildApp } from '../../../http/app.js';
 import type { AppDeps } from '../../../http/app-deps.js';
@@ -35,6 +36,8 @@ export interface TestAppOptions {
   readonly env?: Record<string, string>;
   /** Replace or add deps (e.g. a fake LLM) before the app is built. */
   readonly overrides?: (deps: AppDeps, infra: Infrastructure) => AppDeps;
+  /** Use the test Valkey (TEST_VALKEY_URL) for the cache and rate-limit counters. */
+  readonly valkey?: boolean;
   /** Runs before `ready()`: register test-only routes here. */
   readonly beforeReady?: (app: FastifyInstance) => Promise<void>;
 }
@@ -43,7 +46,13 @@ export interface TestAppOptions {
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database === 'pglite' ? await pgliteTestDatabase() : await serverTestDatabase();
   const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '0', READ_WAIT_TIMEOUT_MS: '500', ...options.env });
-  const infra = composeInfrastructure({ config, database: database.handle, metrics: new PrometheusMetrics({ defaultMetrics: false }) });
+  const valkey = options.valkey ? openValkey(process.env.TEST_VALKEY_URL ?? 'redis://127.0.0.1:6379') : undefined;
+  const infra = composeInfrastructure({
+    config,
+    database: database.handle,
+    metrics: new PrometheusMetrics({ defaultMetrics: false }),
+    ...(valkey ? { valkey } : {}),
+  });
   const base = composeAppDeps(infra);
   const deps = options.overrides ? options.overrides(base, infra) : base;
   const app = await buildApp(deps);
@@ -67,6 +76,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     createKey,
     close: async () => {
       await app.close();
+      valkey?.disconnect();
       await database.cleanup();
     },
   };

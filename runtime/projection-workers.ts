@@ -36,7 +36,7 @@ export interface RunningProjections {
  * `almanac serve` unless --no-projections. The database must be opened with `listen: true` so
  * appends from other processes wake the runners at once (polling covers the rest).
  */
-export function startProjections(input: {
+export function startProjectionWorkers(input: {
   database: DatabaseHandle;
   /** config.DATABASE_URL (undefined on PGlite). */
   databaseUrl: string | undefined;

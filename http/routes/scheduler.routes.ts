@@ -1,0 +1,422 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createSprint } from '../../commands/scheduler/create-sprint.handler.js';
+import { importIcsBusyTime } from '../../commands/scheduler/import-busy-time.handler.js';
+import { moveBlock } from '../../commands/scheduler/move-block.handler.js';
+import { schedulePlan, type SchedulePlanResult } from '../../commands/scheduler/schedule-plan.handler.js';
+import type { SchedulerCommandDeps } from '../../commands/scheduler/scheduler-command.deps.js';
+import { updateSprint } from '../../commands/scheduler/update-sprint.handler.js';
+import { AppError } from '../../domain/shared/app-error.js';
+import type { CalendarStatus } from '../../ports/calendar.port.js';
+import type { SecretBox } from '../../ports/secret-box.port.js';
+import { calendarFeed } from '../../queries/scheduler/calendar-feed.query.js';
+import { calendarView, schedulerRuns, sprintAnalysis } from '../../queries/scheduler/scheduler-views.query.js';
+import { commandContext } from '../command-context.js';
+import { requireAuth } from '../plugins/authentication.plugin.js';
+import { awaitMinPosition, minPositionQuery, positionField } from '../read-your-writes.js';
+
+/** What the scheduler routes need beyond the core. */
+export interface SchedulerRouteDeps {
+  readonly commands: SchedulerCommandDeps;
+  /** Seals .ics feed tokens; without a key the public feed URL is unavailable. */
+  readonly secretBox?: SecretBox;
+}
+
+const FEED_CONTEXT = 'scheduler:ics-feed';
+const DAY_MS = 86_400_000;
+const dateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+const blockSchema = z
+  .object({
+    block_id: z.string(),
+    task_id: z.string(),
+    title: z.string(),
+    start: z.string(),
+    end: z.string(),
+    calendar_id: z.string(),
+    billable: z.boolean(),
+    pinned: z.boolean(),
+  })
+  .meta({ id: 'ScheduledBlock' });
+const unplacedSchema = z
+  .object({
+    task_id: z.string(),
+    constraint: z.string().describe('working_hours | weekly_capacity | billable_share | dependency | dependency_cycle | unknown_dependency | deadline | min_chunk'),
+    reason: z.string(),
+    window: z.object({ start: z.string(), end: z.string() }).optional(),
+  })
+  .meta({ id: 'UnplacedTask' });
+const calendarStatusSchema = z.object({
+  provider: z.enum(['builtin', 'google']),
+  calendar_id: z.string(),
+  state: z.enum(['ok', 'reconnect_needed']),
+  detail: z.string().optional(),
+});
+const scheduleResponse = z
+  .object({
+    run_id: z.string(),
+    plan_id: z.string(),
+    kind: z.enum(['schedule', 'reschedule']),
+    dry_run: z.boolean(),
+    blocks: z.array(blockSchema),
+    unplaced: z.array(unplacedSchema),
+    late: z.array(z.object({ task_id: z.string(), deadline: z.string(), end: z.string() })),
+    risk: z.array(z.object({ task_id: z.string(), deadline: z.string(), probability_on_time: z.number(), at_risk: z.boolean() })),
+    score: z.record(z.string(), z.number()),
+    removed_block_ids: z.array(z.string()),
+    calendar: calendarStatusSchema,
+    position: z.number().int().min(0).nullable().describe('Log position of PlanScheduled; null for a dry run.'),
+  })
+  .meta({ id: 'ScheduleResult' });
+
+const toStatus = (s: CalendarStatus) => ({ provider: s.provider, calendar_id: s.calendarId, state: s.state, ...(s.detail ? { detail: s.detail } : {}) });
+
+const toResponse = (r: SchedulePlanResult, calendar: CalendarStatus) => ({
+  run_id: r.runId,
+  plan_id: r.planId,
+  kind: r.kind,
+  dry_run: r.dryRun,
+  blocks: r.blocks.map((b) => ({ block_id: b.blockId, task_id: b.taskId, title: b.title, start: b.start, end: b.end, calendar_id: b.calendarId, billable: b.billable, pinned: b.pinned })),
+  unplaced: r.unplaced.map((u) => ({ task_id: u.taskId, constraint: u.constraint, reason: u.reason, ...(u.window ? { window: u.window } : {}) })),
+  late: r.late.map((l) => ({ task_id: l.taskId, deadline: l.deadline, end: l.end })),
+  risk: r.risk.map((k) => ({ task_id: k.taskId, deadline: k.deadline, probability_on_time: k.probabilityOnTime, at_risk: k.atRisk })),
+  score: { ...r.score },
+  removed_block_ids: r.removedBlockIds,
+  calendar: toStatus(calendar),
+  position: r.position,
+});
+
+const sprintBody = z.object({
+  name: z.string().min(1).max(200),
+  start_date: z.iso.date(),
+  end_date: z.iso.date(),
+  capacity_hours: z.number().min(0).max(1344),
+  billable_target: z.number().min(0).max(1).nullable().optional().describe('Required billable share when the rule applies (default 0.6).'),
+  runway_weeks: z.number().min(0).nullable().optional().describe('Under 12 weeks (configurable) turns the billable rule on.'),
+});
+const sprintAnalysisSchema = z
+  .object({
+    sprint_id: z.string(),
+    name: z.string(),
+    start_date: z.string(),
+    end_date: z.string(),
+    capacity_hours: z.number(),
+    scheduled_hours: z.number(),
+    billable_hours: z.number(),
+    billable_share: z.number().nullable(),
+    utilisation: z.number().nullable(),
+    runway_weeks: z.number().nullable(),
+    required_billable_share: z.number().nullable(),
+    compliant: z.boolean(),
+    calendar: calendarStatusSchema,
+  })
+  .meta({ id: 'SprintAnalysis' });
+
+/** Scheduler: SchedulePlan, the calendar (built-in or Google), manual moves, runs and sprints. */
+export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async (app, deps) => {
+  const cmd = deps.commands;
+
+  app.post(
+    '/scheduler/schedule',
+    {
+      schema: {
+        operationId: 'schedulePlan',
+        description: 'Places an approved plan’s tasks into free time (or previews it with dry_run) and returns blocks, unplaced tasks with reasons, risk and score.',
+        tags: ['scheduler'],
+        body: z.object({
+          plan_id: z.string().min(1).max(200),
+          horizon_days: z.number().int().min(1).max(366).optional().describe('Default 28.'),
+          start: z.iso.datetime({ offset: true }).optional().describe('Start of the horizon; default now.'),
+          auto_approve: z.boolean().optional().describe('Schedule a plan that is not approved yet.'),
+          dry_run: z.boolean().optional().describe('Preview: nothing is written.'),
+        }),
+        response: { 200: scheduleResponse, 201: scheduleResponse },
+      },
+    },
+    async (request, reply) => {
+      const ctx = commandContext(request);
+      const b = request.body;
+      const calendar = await cmd.calendar.calendarFor(ctx.tenant);
+      const result = await schedulePlan(
+        cmd,
+        {
+          planId: b.plan_id,
+          ...(b.horizon_days !== undefined ? { horizonDays: b.horizon_days } : {}),
+          ...(b.start !== undefined ? { start: b.start } : {}),
+          ...(b.auto_approve !== undefined ? { autoApprove: b.auto_approve } : {}),
+          ...(b.dry_run !== undefined ? { dryRun: b.dry_run } : {}),
+        },
+        ctx,
+      );
+      return reply.code(result.dryRun ? 200 : 201).send(toResponse(result, calendar));
+    },
+  );
+
+  app.get(
+    '/scheduler/calendar',
+    {
+      schema: {
+        operationId: 'getSchedulerCalendar',
+        description: 'Busy events and Almanac blocks between start_date and end_date (default: the next 7 days).',
+        tags: ['scheduler'],
+        querystring: z.object({ start_date: dateOrTime.optional(), end_date: dateOrTime.optional(), ...minPositionQuery }),
+        response: {
+          200: z.object({
+            start: z.string(),
+            end: z.string(),
+            calendar: calendarStatusSchema,
+            busy: z.array(z.object({ event_id: z.string(), calendar_id: z.string(), source: z.string(), summary: z.string(), start: z.string(), end: z.string() })),
+            blocks: z.array(
+              blockSchema.extend({ plan_id: z.string(), run_id: z.string(), status: z.string(), external_id: z.string().nullable() }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      await awaitMinPosition(request, ['scheduler.calendar_blocks', 'scheduler.busy_events']);
+      const tenant = requireAuth(request).tenant;
+      const now = request.server.core.clock.now();
+      const start = request.query.start_date ? new Date(request.query.start_date) : now;
+      const end = request.query.end_date
+        ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(request.query.end_date) ? Date.parse(request.query.end_date) + DAY_MS : Date.parse(request.query.end_date))
+        : new Date(start.getTime() + 7 * DAY_MS);
+      if (!(end > start)) throw new AppError('SCHEDULE.INVALID', 'end_date must be after start_date', { start_date: request.query.start_date, end_date: request.query.end_date });
+      const [view, calendar] = await Promise.all([calendarView(request.server.core.db, tenant, { start, end }), cmd.calendar.calendarFor(tenant)]);
+      return {
+        start: start.toISOString(),
+        end: end.toISOString(),
+        calendar: toStatus(calendar),
+        busy: view.busy.map((b) => ({ event_id: b.eventId, calendar_id: b.calendarId, source: b.source, summary: b.summary, start: b.start, end: b.end })),
+        blocks: view.blocks.map((b) => ({
+          block_id: b.blockId,
+          plan_id: b.planId,
+          task_id: b.taskId,
+          run_id: b.runId,
+          title: b.title,
+          start: b.start,
+          end: b.end,
+          calendar_id: b.calendarId,
+          billable: b.billable,
+          pinned: b.pinned,
+          status: b.status,
+          external_id: b.externalId,
+        })),
+      };
+    },
+  );
+
+  app.put(
+    '/scheduler/calendar/:event_id',
+    {
+      schema: {
+        operationId: 'moveCalendarBlock',
+        description: 'Moves an Almanac block by hand; the move is recorded (BlockMoved) and later runs keep the block there.',
+        tags: ['scheduler'],
+        params: z.object({ event_id: z.string().min(1).max(200) }),
+        body: z.object({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) }),
+        response: { 200: z.object({ block_id: z.string(), plan_id: z.string(), start: z.string(), end: z.string(), pinned: z.literal(true), ...positionField }) },
+      },
+    },
+    async (request) => {
+      const ctx = commandContext(request);
+      const r = await moveBlock({ store: cmd.store, reads: cmd.reads }, { blockId: request.params.event_id, start: request.body.start, end: request.body.end }, ctx);
+      return { block_id: r.blockId, plan_id: r.planId, start: r.start, end: r.end, pinned: true as const, position: r.position };
+    },
+  );
+
+  app.get(
+    '/scheduler/runs',
+    {
+      schema: {
+        operationId: 'listSchedulerRuns',
+        description: 'Scheduler runs, newest first, with inputs summary, blocks, unplaced tasks and score.',
+        tags: ['scheduler'],
+        querystring: z.object({ plan_id: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).optional(), ...minPositionQuery }),
+        response: { 200: z.object({ runs: z.array(z.record(z.string(), z.unknown())) }) },
+      },
+    },
+    async (request) => {
+      await awaitMinPosition(request, ['scheduler.runs']);
+      const tenant = requireAuth(request).tenant;
+      const runs = await schedulerRuns(request.server.core.db, tenant, {
+        ...(request.query.plan_id ? { planId: request.query.plan_id } : {}),
+        ...(request.query.limit ? { limit: request.query.limit } : {}),
+      });
+      return { runs: runs.map((r) => ({ ...r })) };
+    },
+  );
+
+  app.post(
+    '/scheduler/sprints',
+    {
+      schema: {
+        operationId: 'createSprint',
+        description: 'Creates a sprint: dates, capacity hours, runway and billable target.',
+        tags: ['scheduler'],
+        body: sprintBody,
+        response: { 201: z.object({ sprint_id: z.string(), ...positionField }) },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const r = await createSprint(
+        { store: cmd.store },
+        { name: b.name, startDate: b.start_date, endDate: b.end_date, capacityHours: b.capacity_hours, billableTarget: b.billable_target ?? null, runwayWeeks: b.runway_weeks ?? null },
+        commandContext(request),
+      );
+      return reply.code(201).send({ sprint_id: r.sprintId, position: r.position });
+    },
+  );
+
+  app.patch(
+    '/scheduler/sprints/:sprint_id',
+    {
+      schema: {
+        operationId: 'updateSprint',
+        description: 'Changes the given fields of a sprint.',
+        tags: ['scheduler'],
+        params: z.object({ sprint_id: z.string().min(1).max(200) }),
+        body: sprintBody.partial().extend({ expected_version: z.number().int().min(1).optional() }),
+        response: { 200: z.object({ sprint_id: z.string(), ...positionField }) },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const r = await updateSprint(
+        { store: cmd.store },
+        {
+          sprintId: request.params.sprint_id,
+          ...(b.name !== undefined ? { name: b.name } : {}),
+          ...(b.start_date !== undefined ? { startDate: b.start_date } : {}),
+          ...(b.end_date !== undefined ? { endDate: b.end_date } : {}),
+          ...(b.capacity_hours !== undefined ? { capacityHours: b.capacity_hours } : {}),
+          ...(b.billable_target !== undefined ? { billableTarget: b.billable_target } : {}),
+          ...(b.runway_weeks !== undefined ? { runwayWeeks: b.runway_weeks } : {}),
+          ...(b.expected_version !== undefined ? { expectedVersion: b.expected_version } : {}),
+        },
+        commandContext(request),
+      );
+      return { sprint_id: r.sprintId, position: r.position };
+    },
+  );
+
+  app.get(
+    '/scheduler/sprints/:sprint_id',
+    {
+      schema: {
+        operationId: 'getSprint',
+        description: 'A sprint’s capacity, scheduled and billable hours, billable share and utilisation.',
+        tags: ['scheduler'],
+        params: z.object({ sprint_id: z.string().min(1).max(200) }),
+        querystring: z.object({ ...minPositionQuery }),
+        response: { 200: sprintAnalysisSchema },
+      },
+    },
+    async (request) => {
+      await awaitMinPosition(request, ['scheduler.sprints', 'scheduler.calendar_blocks']);
+      const tenant = requireAuth(request).tenant;
+      const [a, calendar] = await Promise.all([
+        sprintAnalysis(request.server.core.db, tenant, request.params.sprint_id, await cmd.preferences.preferences(tenant)),
+        cmd.calendar.calendarFor(tenant),
+      ]);
+      if (!a) throw new AppError('SPRINT.NOT_FOUND', 'No such sprint.', { sprintId: request.params.sprint_id });
+      return {
+        sprint_id: a.sprintId,
+        name: a.name,
+        start_date: a.startDate,
+        end_date: a.endDate,
+        capacity_hours: a.capacityHours,
+        scheduled_hours: a.scheduledHours,
+        billable_hours: a.billableHours,
+        billable_share: a.billableShare,
+        utilisation: a.utilisation,
+        runway_weeks: a.runwayWeeks,
+        required_billable_share: a.requiredBillableShare,
+        compliant: a.compliant,
+        calendar: toStatus(calendar),
+      };
+    },
+  );
+
+  app.post(
+    '/scheduler/calendar/import',
+    {
+      schema: {
+        operationId: 'importBusyTime',
+        description: 'Imports busy time from an uploaded .ics body (replacing the previous upload) and reschedules blocks it overlaps.',
+        tags: ['scheduler'],
+        body: z.object({ ics: z.string().min(1).max(5_000_000), calendar_id: z.string().min(1).max(200).optional() }),
+        response: { 200: z.object({ imported: z.number().int(), rescheduled: z.array(scheduleResponse), ...positionField }) },
+      },
+    },
+    async (request) => {
+      const ctx = commandContext(request);
+      const calendar = await cmd.calendar.calendarFor(ctx.tenant);
+      const r = await importIcsBusyTime(cmd, { ics: request.body.ics, ...(request.body.calendar_id ? { calendarId: request.body.calendar_id } : {}) }, ctx);
+      return { imported: r.imported, rescheduled: r.rescheduled.map((x) => toResponse(x, calendar)), position: r.position };
+    },
+  );
+
+  app.get(
+    '/scheduler/calendar.ics',
+    {
+      schema: {
+        operationId: 'getCalendarFeed',
+        description: 'The tenant’s Almanac blocks as an iCalendar feed (authenticated).',
+        tags: ['scheduler'],
+        querystring: z.object({ ...minPositionQuery }),
+      },
+    },
+    async (request, reply) => {
+      await awaitMinPosition(request, ['scheduler.calendar_blocks']);
+      const tenant = requireAuth(request).tenant;
+      const now = request.server.core.clock.now().getTime();
+      const ics = await calendarFeed(request.server.core.db, tenant, { from: new Date(now - 30 * DAY_MS), to: new Date(now + 366 * DAY_MS) });
+      return reply.type('text/calendar; charset=utf-8').send(ics);
+    },
+  );
+
+  app.get(
+    '/scheduler/calendar/feed-url',
+    {
+      schema: {
+        operationId: 'getCalendarFeedUrl',
+        description: 'A secret subscription path for the .ics feed, for calendar apps that cannot send an API key.',
+        tags: ['scheduler'],
+        response: { 200: z.object({ path: z.string() }) },
+      },
+    },
+    async (request) => {
+      const tenant = requireAuth(request).tenant;
+      if (!deps.secretBox?.available) throw new AppError('SECRET_BOX.UNAVAILABLE', 'Set ALMANAC_SECRET_KEY to publish a feed URL.');
+      const token = Buffer.from(deps.secretBox.seal(tenant, FEED_CONTEXT)).toString('base64url');
+      return { path: `/api/v1/scheduler/feeds/${token}.ics` };
+    },
+  );
+
+  app.get(
+    '/scheduler/feeds/:token',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'getCalendarFeedByToken',
+        description: 'The .ics feed behind a secret subscription path (no API key needed).',
+        tags: ['scheduler'],
+        params: z.object({ token: z.string().min(10).max(2000) }),
+      },
+    },
+    async (request, reply) => {
+      if (!deps.secretBox?.available) throw new AppError('SECRET_BOX.UNAVAILABLE', 'No secret key configured.');
+      let tenant: string;
+      try {
+        tenant = deps.secretBox.open(Buffer.from(request.params.token.replace(/\.ics$/, ''), 'base64url').toString(), FEED_CONTEXT);
+      } catch {
+        throw new AppError('SCHEDULE.FEED_NOT_FOUND', 'No such feed.');
+      }
+      const now = request.server.core.clock.now().getTime();
+      const ics = await calendarFeed(request.server.core.db, tenant, { from: new Date(now - 30 * DAY_MS), to: new Date(now + 366 * DAY_MS) });
+      return reply.type('text/calendar; charset=utf-8').send(ics);
+    },
+  );
+};
