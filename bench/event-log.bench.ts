@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -246,7 +246,7 @@ function pgliteRss(): Record<string, number> {
 const targets: Record<string, number> = { A: 2_800, B: 6_000, C: 55_000, D: 400, E: 150_000 };
 
 async function main(): Promise<void> {
-  console.log(`bench:log against ${new URL(adminUrl).host} (read page ${READ_PAGE})`);
+  console.log(`bench:log against ${new URL(adminUrl).host} (read page ${READ_PAGE}); ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const results = await runSystem('almanac', openAlmanac);
   if (process.env.BENCH_SKIP_EMMETT !== '1') results.push(...(await runSystem('emmett', openEmmettSystem)));
 
@@ -263,6 +263,8 @@ async function main(): Promise<void> {
       console.log(`| ${name} | ${r.system} | ${r.events_per_s}${extra} | ${r.p50_ms} | ${r.p99_ms} | ${r.lost} | ${r.duplicated} | ${target} | ${ratio} |`);
     }
   }
+  // Other work on the machine skews every figure: say how busy it was.
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const rss = pgliteRss();
   console.log(`\nembedded PGlite RSS: first start peak ${rss.first_start_peak_rss_mb} MB (settled ${rss.first_start_rss_mb} MB, ${rss.first_start_ms} ms); reopen peak ${rss.reopen_peak_rss_mb} MB (settled ${rss.reopen_rss_mb} MB, ${rss.reopen_ms} ms)`);
 

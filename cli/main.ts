@@ -9,6 +9,7 @@ import { registerServe } from './commands/serve.command.js';
 import { registerProjections } from './commands/projections.command.js';
 import { registerReplay } from './commands/replay.command.js';
 import { registerWorker } from './commands/worker.command.js';
+import { registerExperiment } from './commands/experiment.command.js';
 
 /** Builds the `almanac` program; each command group lives in cli/commands/. */
 export function buildProgram(ctx: CliContext): Command {
@@ -24,6 +25,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerProjections(program, ctx);
   registerReplay(program, ctx);
   registerWorker(program, ctx);
+  registerExperiment(program, ctx);
   return program;
 }
 

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ApiKeyStore } from '../ports/api-keys.port.js';
 import type { MemoryRouteDeps } from './routes/memory.routes.js';
 import type { SchedulerRouteDeps } from './routes/scheduler.routes.js';
+import type { ObserverRouteDeps } from './routes/observer.routes.js';
 import type { Cache } from '../ports/cache.port.js';
 import type { Clock, IdGenerator } from '../ports/clock.port.js';
 import type { Database } from '../ports/database.schema.js';
@@ -53,4 +54,5 @@ export interface AppDeps extends CoreDeps {
   // area route deps go below, e.g. `readonly memory?: MemoryRouteDeps;`
   readonly memory?: MemoryRouteDeps;
   readonly scheduler?: SchedulerRouteDeps;
+  readonly observer?: ObserverRouteDeps;
 }

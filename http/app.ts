@@ -16,6 +16,7 @@ import { memoryRoutes } from './routes/memory.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
 import { schedulerRoutes } from './routes/scheduler.routes.js';
+import { observerRoutes } from './routes/observer.routes.js';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -41,6 +42,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('core', deps);
+  app.addHook('onRequest', async (request) => {
+    const correlationId = request.headers['x-correlation-id'];
+    if (typeof correlationId === 'string' && correlationId !== '') request.log = request.log.child({ correlationId: correlationId.slice(0, 200) });
+  });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
     return payload;
@@ -64,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // if (deps.memory) await api.register(memoryRoutes, deps.memory);
       if (deps.memory) await api.register(memoryRoutes, deps.memory);
       if (deps.scheduler) await api.register(schedulerRoutes, deps.scheduler);
+      if (deps.observer) await api.register(observerRoutes, deps.observer);
     },
     { prefix: '/api/v1' },
   );

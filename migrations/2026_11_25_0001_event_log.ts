@@ -136,6 +136,7 @@ export async function up(db: Kysely<any>): Promise<void> {
                           FILTER (WHERE l.virtualtransaction = ANY (p_pending)), '{}')
           FROM pg_locks l
          WHERE l.locktype = 'relation' AND l.relation = 'events'::regclass
+           AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
            AND l.mode = 'RowExclusiveLock';
     END
     $$`.execute(db);

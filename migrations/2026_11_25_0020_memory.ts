@@ -135,10 +135,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       attempts integer NOT NULL DEFAULT 0,
       last_error text,
       position bigint NOT NULL,
+      -- what to send (so retries need not re-read the log)
+      payload jsonb NOT NULL DEFAULT '{}'::jsonb,
+      next_attempt_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (tenant, kind, ref_id)
     )`.execute(db);
-  await sql`CREATE INDEX zep_sync_status_idx ON zep_sync (status) WHERE status <> 'synced'`.execute(db);
+  await sql`CREATE INDEX zep_sync_backlog_idx ON zep_sync (position) WHERE status IN ('pending', 'failed')`.execute(db);
 
   await sql`CREATE SCHEMA IF NOT EXISTS read`.execute(db);
   await sql`

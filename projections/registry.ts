@@ -1,6 +1,7 @@
 import { factsProjection } from './memory/facts.projection.js';
 import { graphProjection } from './memory/graph.projection.js';
 import { memoriesProjection } from './memory/memories.projection.js';
+import { memoryReactors, type MemoryReactorDeps } from './memory/memory-reactors.js';
 import { executionRunsProjection } from './observer/execution-runs.projection.js';
 import { patternPerformanceProjection } from './observer/pattern-performance.projection.js';
 import { reflectionsProjection } from './observer/reflections.projection.js';
@@ -36,6 +37,7 @@ export const projections: readonly Projection[] = [
 /** Dependencies reactors may need; each area adds its optional field. */
 export interface ReactorDeps {
   readonly [area: string]: unknown;
+  readonly memory?: MemoryReactorDeps;
 }
 
-export const reactorsFor = (_deps: ReactorDeps): readonly Reactor[] => [];
+export const reactorsFor = (deps: ReactorDeps): readonly Reactor[] => [...memoryReactors(deps.memory)];

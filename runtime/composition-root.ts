@@ -7,11 +7,14 @@ import { openValkey } from '../adapters/cache/valkey-client.js';
 import { cacheHealth, configuredHealth, databaseHealth } from '../adapters/health/dependency-health.js';
 import { meteredEventStore } from '../adapters/metrics/metered-event-store.js';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.adapter.js';
-import { checkpointWaiter, projectionStatusReader } from '../adapters/read-models/projection-progress.js';
 import { AesGcmSecretBox, parseSecretKey, UnavailableSecretBox } from '../adapters/security/aes-gcm-secret-box.adapter.js';
 import { SqlApiKeyStore } from '../adapters/security/api-keys.repository.js';
 import { SqlIdempotencyStore } from '../adapters/security/idempotency.repository.js';
 import type { AppDeps, CoreDeps, HttpConfig } from '../http/app-deps.js';
+import { createPositionWaiter } from '../projections/engine/position-waiter.js';
+import { statusEntries } from '../projections/engine/projection-engine.js';
+import { readProjectionStatus } from '../projections/engine/projection-status.js';
+import { projections, reactorsFor } from '../projections/registry.js';
 import type { Cache } from '../ports/cache.port.js';
 import type { Clock, IdGenerator } from '../ports/clock.port.js';
 import type { SecretBox } from '../ports/secret-box.port.js';
@@ -20,6 +23,7 @@ import { createLogger } from './logger.js';
 import { memoryRouteDeps } from './memory-deps.js';
 import { openDatabase } from './open-database.js';
 import { schedulerRouteDeps } from './scheduler-deps.js';
+import { observerRouteDeps } from './observer-deps.js';
 import { randomUUID } from 'node:crypto';
 
 type Valkey = ReturnType<typeof openValkey>;
@@ -91,8 +95,10 @@ export function composeCoreDeps(infra: Infrastructure): CoreDeps {
       configuredHealth('zep', Boolean(config.ZEP_API_KEY), 'ZEP_API_KEY not set: recall uses Postgres only'),
       configuredHealth('calendar', Boolean(config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET), 'Google not configured: built-in calendar'),
     ],
-    projectionStatus: projectionStatusReader(database.db, eventStore),
-    waitForPosition: checkpointWaiter(database.db),
+    // From the checkpoints, so they cover projections owned by any worker process; `serve`
+    // swaps in the in-process engine's faster versions when it runs the projections itself.
+    projectionStatus: () => readProjectionStatus(database.db, statusEntries(projections, reactorsFor({}))),
+    waitForPosition: createPositionWaiter({ db: database.db, store: eventStore, targets: statusEntries(projections, []) }),
     ...(infra.valkey ? { rateLimitRedis: infra.valkey } : {}),
   };
 }
@@ -107,6 +113,7 @@ export function composeAppDeps(infra: Infrastructure): AppDeps {
     ...core,
     memory: memoryRouteDeps(core, infra.config),
     scheduler: schedulerRouteDeps(core, infra.secretBox),
+    observer: observerRouteDeps(core, infra.config),
   };
 }
 

@@ -80,6 +80,12 @@ function stepFor(expected: ExpectedVersion): { sql: string; exact?: number } {
   return { sql: appendSql(streamStep.updateExact), exact: expected.exact };
 }
 
+const MAX_READ_AHEAD = 8;
+
+/** Identifies a readAll page request, to match it with a page read ahead. */
+const pageKey = (o: ReadAllOptions, limit: number): string =>
+  JSON.stringify([o.after, limit, o.types ?? null, o.tenant ?? null, o.streamId ?? null, o.recordedFrom?.getTime() ?? null, o.recordedTo?.getTime() ?? null, o.until ?? null]);
+
 const describeExpected = (e: ExpectedVersion) => (typeof e === 'string' ? e : e.exact);
 
 /**
@@ -89,10 +95,14 @@ const describeExpected = (e: ExpectedVersion) => (typeof e === 'string' ? e : e.
 export class SqlEventStore implements EventStore {
   private readonly horizon: LogHorizon;
 
+  private readonly readAhead = new Map<string, { upTo: number; safe: number; rows: Promise<EventRow[]> }>();
+
   constructor(
     private readonly exec: SqlExecutor,
     private readonly wake: WakeChannel,
     private readonly pollIntervalMs = 500,
+    /** readAhead: fetch the next page of readAll early (worth it over a pool, not on one session). */
+    private readonly options: { readAhead?: boolean } = {},
   ) {
     this.horizon = new LogHorizon(exec);
   }
@@ -223,11 +233,48 @@ export class SqlEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
     const limit = Math.min(Math.max(options.limit, 1), 50_000);
-    const safe = await this.horizonPast(options.after);
-    const upTo = options.until !== undefined ? Math.min(safe, options.until) : safe;
-    if (upTo <= options.after) return { events: [], nextAfter: options.after, hasMore: false };
+    const key = pageKey(options, limit);
+    const ahead = this.readAhead.get(key);
+    this.readAhead.delete(key);
+    let upTo: number;
+    let safe: number;
+    let rows: EventRow[];
+    if (ahead) {
+      ({ upTo, safe } = ahead);
+      rows = await ahead.rows;
+    } else {
+      safe = await this.horizonPast(options.after);
+      upTo = options.until !== undefined ? Math.min(safe, options.until) : safe;
+      if (upTo <= options.after) return { events: [], nextAfter: options.after, hasMore: false };
+      rows = await this.selectPage(options, options.after, upTo, limit);
+    }
+    const events = rows.map(toRecorded);
+    const full = events.length === limit;
+    const nextAfter = full ? events[events.length - 1]!.position : upTo;
+    if (full && nextAfter < upTo && this.options.readAhead) this.startReadAhead(options, limit, nextAfter, upTo, safe);
+    return {
+      events,
+      nextAfter,
+      // A page read ahead knew an older horizon: let the caller ask once more.
+      hasMore: full || upTo < safe || ahead !== undefined,
+    };
+  }
+
+  /**
+   * Fetches the page after a full one while the caller digests the current one, so that the
+   * database and this process work at the same time during catch-up. Safe to do: every
+   * event at or below `upTo` is already final (it is at or below the horizon).
+   */
+  private startReadAhead(options: ReadAllOptions, limit: number, after: number, upTo: number, safe: number): void {
+    const rows = this.selectPage(options, after, upTo, limit);
+    rows.catch(() => undefined); // an unused page must not become an unhandled rejection
+    this.readAhead.set(pageKey({ ...options, after }, limit), { upTo, safe, rows });
+    while (this.readAhead.size > MAX_READ_AHEAD) this.readAhead.delete(this.readAhead.keys().next().value!);
+  }
+
+  private async selectPage(options: ReadAllOptions, after: number, upTo: number, limit: number): Promise<EventRow[]> {
     const where = ['position > $1', 'position <= $2'];
-    const params: unknown[] = [options.after, upTo];
+    const params: unknown[] = [after, upTo];
     if (options.types && options.types.length > 0) where.push(`type = ANY($${params.push(options.types)}::text[])`);
     if (options.tenant !== undefined) where.push(`tenant = $${params.push(options.tenant)}`);
     if (options.streamId !== undefined) where.push(`stream_id = $${params.push(options.streamId)}`);
@@ -237,13 +284,7 @@ export class SqlEventStore implements EventStore {
       `SELECT ${SELECT_EVENT} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.push(limit)}`,
       params,
     );
-    const events = rows.map(toRecorded);
-    const full = events.length === limit;
-    return {
-      events,
-      nextAfter: full ? events[events.length - 1]!.position : upTo,
-      hasMore: full || upTo < safe,
-    };
+    return rows;
   }
 
   waitForNew(after: number, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {

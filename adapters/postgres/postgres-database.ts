@@ -47,7 +47,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
     location: redactUrl(options.url),
     exec,
     db,
-    eventStore: new SqlEventStore(exec, wake, options.pollIntervalMs),
+    eventStore: new SqlEventStore(exec, wake, options.pollIntervalMs, { readAhead: true }),
     ping: async () => {
       await pool.query('SELECT 1');
     },

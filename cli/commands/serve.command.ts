@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import type { Command } from 'commander';
 import { buildApp } from '../../http/app.js';
 import { openRuntime } from '../../runtime/composition-root.js';
-import { startProjections } from '../../runtime/projection-hook.js';
+import { startProjectionWorkers } from '../../runtime/projection-workers.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerServe(program: Command, ctx: CliContext): void {
@@ -14,13 +14,20 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       const runtime = await openRuntime(config, { listen: true });
       const logger = runtime.logger!;
-      const app = await buildApp(runtime.appDeps);
-      const projections = options.projections && config.PROJECTIONS ? startProjections(runtime, logger) : undefined;
+      const projections =
+        options.projections && config.PROJECTIONS
+          ? startProjectionWorkers({ database: runtime.database, databaseUrl: config.DATABASE_URL, logger })
+          : undefined;
+      const app = await buildApp(
+        projections
+          ? { ...runtime.appDeps, waitForPosition: projections.engine.waitForPosition, projectionStatus: () => projections.engine.status() }
+          : runtime.appDeps,
+      );
       closeWithGrace({ delay: 10_000, logger }, async ({ err, signal }) => {
         if (err) logger.error({ err }, 'shutting down after an error');
         else logger.info({ signal }, 'shutting down');
         await app.close();
-        await projections?.stop();
+        await projections?.close();
         await runtime.close();
       });
       const address = await app.listen({ port: config.PORT, host: config.HOST });

@@ -20,9 +20,7 @@ async function write(deps: MemoryCommandDeps, type: 'AssertFact' | 'CorrectFact'
   const factId = factIdFor(ctx.tenant, input);
   const command: (AssertFact | CorrectFact) & { factId: string } = { ...input, type, factId, now: ctx.now.toISOString() };
   const result = await handleCommand({ store: deps.store, decider: factDecider, streamId: factStreamId(factId), command, ctx, toDomain: toFactEvent });
-  const changed = result.events.length > 0 && !result.replayed;
-  if (changed) await deps.onChanged?.(ctx.tenant, result.position);
-  return { factId, position: result.position, changed };
+  return { factId, position: result.position, changed: result.events.length > 0 && !result.replayed };
 }
 
 /** A new belief about subject + fact type + key; it supersedes the current one. */
@@ -42,6 +40,5 @@ export async function retractFact(deps: MemoryCommandDeps, input: { factId: stri
     ctx,
     toDomain: toFactEvent,
   });
-  if (!result.replayed) await deps.onChanged?.(ctx.tenant, result.position);
   return { factId: input.factId, position: result.position, changed: true };
 }

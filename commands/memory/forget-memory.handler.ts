@@ -37,6 +37,5 @@ export async function forgetMemory(deps: MemoryCommandDeps, input: ForgetInput, 
     for (const e of recorded) await deps.erasure.erase(e.id, input.reason ?? 'forgotten');
     erased = true;
   }
-  if (!result.replayed) await deps.onChanged?.(ctx.tenant, result.position);
   return { position: result.position, erased };
 }

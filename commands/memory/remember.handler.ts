@@ -56,7 +56,6 @@ export async function remember(deps: MemoryCommandDeps, input: RememberInput, ct
       position = Math.max(position, fact.position);
     }
   }
-  if (!recorded.replayed) await deps.onChanged?.(ctx.tenant, position);
   return {
     memoryId,
     position,

@@ -5,7 +5,7 @@ import { processTemplateEventSchema, processTemplateStreamId } from '../../domai
 import { calibrateTask, DEFAULT_SHRINKAGE, type Calibration, type EstimateHistory } from '../../domain/planner/estimate-calibration.js';
 import { matchScore, planOffline, type CandidateWorkflow } from '../../domain/planner/offline-planner.js';
 import { planDecider } from '../../domain/planner/plan.decider.js';
-import { parsePlanEvent, planStreamId, type Generator, type PlanDrafted } from '../../domain/planner/plan.events.js';
+import { parsePlanEvent, planStreamId, type Generator, type PlanDrafted, type PlanEvent } from '../../domain/planner/plan.events.js';
 import { isoDateSchema, sopDraftSchema, type Sop, type SopDraft } from '../../domain/planner/sop.schema.js';
 import { formatIssues, validateSop } from '../../domain/planner/sop-validation.js';
 import { AppError, isAppError } from '../../domain/shared/app-error.js';
@@ -15,8 +15,8 @@ import type { InvalidOutputDetails, LlmMessage, LlmPort, LlmUsage } from '../../
 import type { OntologyCatalog } from '../../ports/ontology-catalog.port.js';
 import type { PlanningContext } from '../../ports/planning-context.port.js';
 import type { CommandContext } from '../shared/command-context.js';
-import { findPreviousResult, handleCommand } from '../shared/handle-command.js';
-import { planUserMessage, repairMessage } from './plan-prompt.js';
+import { findPreviousResult, handleCommand, type CommandResult } from '../shared/handle-command.js';
+import { planUserMessage, repairMessage, type PlanPromptInput } from './plan-prompt.js';
 import { llmPlansToday } from './planning-quota.js';
 
 export const createPlanInputSchema = z.object({
@@ -172,20 +172,20 @@ export async function createPlan(deps: CreatePlanDeps, rawInput: CreatePlanInput
   };
 }
 
-function fromPrevious(planId: string, previous: Awaited<ReturnType<typeof findPreviousResult<ReturnType<typeof parsePlanEvent>>>>): CreatePlanResult {
-  const drafted = previous!.events.find((e) => e.type === 'PlanDrafted');
+function fromPrevious(planId: string, previous: CommandResult<PlanEvent>): CreatePlanResult {
+  const drafted = previous.events.find((e) => e.type === 'PlanDrafted');
   const data = drafted?.type === 'PlanDrafted' ? drafted.data : undefined;
   return {
     planId: data?.planId ?? planId,
-    position: previous!.position,
-    streamVersion: previous!.streamVersion,
+    position: previous.position,
+    streamVersion: previous.streamVersion,
     replayed: true,
     mode: data?.generator.mode ?? 'offline',
     ...(data?.processTemplateId ? { processTemplateId: data.processTemplateId } : {}),
   };
 }
 
-interface LlmPlanRequest extends Parameters<typeof planUserMessage>[0] {
+interface LlmPlanRequest extends PlanPromptInput {
   readonly model?: string;
 }
 
@@ -231,7 +231,7 @@ async function generateWithLlm(
       });
       account(answer.usage, answer.costUsd);
       raw = answer.raw;
-      const issues = validateSop(answer.parsed.steps.map((s) => s).length ? answer.parsed : answer.parsed);
+      const issues = validateSop(answer.parsed);
       if (issues.length === 0) {
         return {
           draft: answer.parsed,

@@ -24,7 +24,7 @@ export async function moveBlock(
   ctx: CommandContext,
 ): Promise<{ blockId: string; planId: string; start: string; end: string; position: number; replayed: boolean }> {
   const planId = input.planId ?? (await deps.reads.blockPlan(ctx.tenant, input.blockId));
-  if (!planId) throw new AppError('SCHEDULE.BLOCK_NOT_FOUND', 'no such calendar block', { blockId: input.blockId });
+  if (!planId) throw new AppError('BLOCK.NOT_FOUND', 'no such calendar block', { blockId: input.blockId });
   const result = await handleCommand({
     store: deps.store,
     decider: scheduleDecider,

@@ -110,7 +110,7 @@ export async function schedulePlan(
   }
   const result = await handleCommand({ store: deps.store, decider: scheduleDecider, streamId, command, ctx, toDomain: toScheduleEvent });
   const scheduled = result.events.find((e) => e.type === 'PlanScheduled');
-  if (!scheduled || scheduled.type !== 'PlanScheduled') throw new AppError('SCHEDULE.IDEMPOTENCY_MISMATCH', 'this command id was used for another scheduler command', { commandId: ctx.commandId });
+  if (!scheduled || scheduled.type !== 'PlanScheduled') throw new AppError('IDEMPOTENCY.KEY_REUSED', 'this command id was used for another scheduler command', { commandId: ctx.commandId });
   return { ...pick(scheduled.data), dryRun: false, position: result.position, replayed: result.replayed };
 }
 

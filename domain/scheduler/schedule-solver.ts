@@ -17,6 +17,8 @@ interface TaskPlan {
   readonly fixed: ScheduledBlock[];
   placed: ScheduledBlock[];
   done: boolean;
+  /** End of the task's last block (ms), so dependents need not parse times again. */
+  endMs: number;
 }
 
 interface Attempt {
@@ -72,14 +74,15 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
     const existing = (byTask.get(t.taskId) ?? []).sort(byStart);
     const fixed = existing.filter((b) => b.pinned || fromIso(b.start) < span.start);
     const fixedMs = fixed.reduce((s, b) => s + fromIso(b.end) - fromIso(b.start), 0);
-    plans.set(t.taskId, { task: t, needMs: Math.max(0, Math.round(t.estimatedHours * HOUR_MS) - fixedMs), fixed, placed: [], done: false });
+    const endMs = fixed.reduce((m, b) => Math.max(m, fromIso(b.end)), -Infinity);
+    plans.set(t.taskId, { task: t, needMs: Math.max(0, Math.round(t.estimatedHours * HOUR_MS) - fixedMs), fixed, placed: [], done: false, endMs });
     for (const b of fixed) {
       const i = { start: fromIso(b.start), end: fromIso(b.end) };
       obstacles.push(i);
       if (i.end > span.start) count(i, t.billable);
     }
   }
-  let free: Chunk[] = subtractIntervals(windows, obstacles.map((o) => pad(o, bufferMs)), rebuild);
+  const free: Chunk[] = subtractIntervals(windows, obstacles.map((o) => pad(o, bufferMs)), rebuild);
 
   const unplaced: UnplacedTask[] = [];
   const order = dependencyOrder(input.tasks, unplaced);
@@ -98,15 +101,16 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
       pinned: false,
     }));
     plan.done = true;
+    for (const c of chunks) plan.endMs = Math.max(plan.endMs, c.end);
     for (const c of chunks) count(c, plan.task.billable);
-    free = subtractIntervals(free, chunks.map((c) => pad(c, bufferMs)), rebuild);
+    for (const c of chunks) carve(free, pad(c, bufferMs));
   };
   const depsEnd = (t: SchedulableTask): number | undefined => {
     let end = span.start;
     for (const d of t.dependsOn) {
       const p = plans.get(d);
       if (!p || !p.done) return undefined;
-      for (const b of [...p.fixed, ...p.placed]) end = Math.max(end, fromIso(b.end));
+      end = Math.max(end, p.endMs);
     }
     return end;
   };
@@ -139,26 +143,38 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
   const urgency = inheritedUrgency(input.tasks, order);
   const pending = order.filter((id) => !plans.get(id)!.done);
   const position = new Map(order.map((id, i) => [id, i] as const));
-  const key = (id: string) => {
-    const u = urgency.get(id)!;
-    return [ruleActive && !u.billable ? 1 : 0, u.priority, u.deadline, position.get(id)!] as const;
-  };
-  const cmp = (a: string, b: string) => {
-    const ka = key(a);
-    const kb = key(b);
-    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
-    return 0;
+  const keys = new Map(
+    order.map((id) => {
+      const u = urgency.get(id)!;
+      return [id, [ruleActive && !u.billable ? 1 : 0, u.priority, u.deadline, position.get(id)!]] as const;
+    }),
+  );
+  const before = (a: string, b: string) => {
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]!;
+    return false;
   };
   const failed = new Set<string>();
   const failures: UnplacedTask[] = [];
+  const focusAll = input.tasks.some((t) => t.focus) ? workingWindows(span, prefs.workingHours, prefs.timezone, () => prefs.focusHours) : [];
   const runPending = (queue: string[]) => {
-    while (queue.length > 0) {
-      const readyIdx = queue
-        .map((id, i) => [id, i] as const)
-        .filter(([id]) => taskById(id).dependsOn.every((d) => plans.get(d)?.done || failed.has(d)))
-        .sort(([a], [b]) => cmp(a, b));
-      const [id, idx] = readyIdx[0]!;
-      queue.splice(idx, 1);
+    // A task is ready when none of its dependencies is still queued.
+    const queued = new Set(queue);
+    const waiting = new Map(queue.map((id) => [id, taskById(id).dependsOn.filter((d) => queued.has(d)).length] as const));
+    const dependents = new Map<string, string[]>();
+    for (const id of queue) for (const d of taskById(id).dependsOn) if (queued.has(d)) dependents.set(d, [...(dependents.get(d) ?? []), id]);
+    const ready = queue.filter((id) => waiting.get(id) === 0);
+    while (ready.length > 0) {
+      let idx = 0;
+      for (let i = 1; i < ready.length; i++) if (before(ready[i]!, ready[idx]!)) idx = i;
+      const id = ready[idx]!;
+      ready.splice(idx, 1);
+      for (const next of dependents.get(id) ?? []) {
+        const w = waiting.get(next)! - 1;
+        waiting.set(next, w);
+        if (w === 0) ready.push(next);
+      }
       const plan = plans.get(id)!;
       const t = plan.task;
       const blockedDep = t.dependsOn.find((d) => failed.has(d));
@@ -173,7 +189,7 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
       let attempt = place(free, earliest, limit, plan.needMs, t.billable, { minChunk, maxChunk, bufferMs }, periodOf, usageOf);
       if (t.focus && attempt.chunks.length > 0) {
         // Focus hours win when they cost at most a day of delay.
-        const focusFree = intersect(free, workingWindows({ start: earliest, end: limit }, prefs.workingHours, prefs.timezone, () => prefs.focusHours));
+        const focusFree = intersect(free, focusAll).filter((f) => f.end > earliest && f.start < limit);
         const focused = place(focusFree, earliest, limit, plan.needMs, t.billable, { minChunk, maxChunk, bufferMs }, periodOf, usageOf);
         const endOf = (a: Attempt) => a.chunks[a.chunks.length - 1]!.end;
         if (focused.chunks.length > 0 && endOf(focused) <= endOf(attempt) + 24 * HOUR_MS) attempt = focused;
@@ -210,7 +226,8 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
     const last = all[all.length - 1];
     if (plan.done && t.deadline && last && fromIso(last.end) > fromIso(t.deadline)) late.push({ taskId: t.taskId, deadline: t.deadline, end: last.end });
   }
-  blocks.sort((a, b) => byStart(a, b) || a.blockId.localeCompare(b.blockId));
+  const startMs = new Map(blocks.map((b) => [b, fromIso(b.start)] as const));
+  blocks.sort((a, b) => startMs.get(a)! - startMs.get(b)! || a.blockId.localeCompare(b.blockId));
   const keptIds = new Set(blocks.map((b) => b.blockId));
   const removedBlockIds = input.existingBlocks.map((b) => b.blockId).filter((id) => !keptIds.has(id)).sort();
   unplaced.sort((a, b) => a.taskId.localeCompare(b.taskId));
@@ -255,7 +272,8 @@ function fitsFree(free: readonly Chunk[], chunks: readonly Chunk[], bufferMs: nu
   for (let i = 0; i < sorted.length; i++) {
     const c = sorted[i]!;
     if (i > 0 && c.start < sorted[i - 1]!.end + bufferMs) return false;
-    if (!free.some((f) => f.start <= c.start && c.end <= f.end)) return false;
+    const f = free[firstEndingAfter(free, c.start)];
+    if (!f || f.start > c.start || c.end > f.end) return false;
   }
   return true;
 }
@@ -345,6 +363,20 @@ function chunkSize(remaining: number, avail: number, taskMs: number, r: ChunkRul
     if (c < r.minChunk) return 0;
   }
   return c;
+}
+
+/** Removes `cut` from the sorted free list in place (only the intervals it touches). */
+function carve(free: Chunk[], cut: Interval): void {
+  const from = firstEndingAfter(free, cut.start);
+  let to = from;
+  const pieces: Chunk[] = [];
+  while (to < free.length && free[to]!.start < cut.end) {
+    const f = free[to]!;
+    if (f.start < cut.start) pieces.push({ start: f.start, end: cut.start, day: f.day });
+    if (f.end > cut.end) pieces.push({ start: cut.end, end: f.end, day: f.day });
+    to++;
+  }
+  if (to > from) free.splice(from, to - from, ...pieces);
 }
 
 function firstEndingAfter(free: readonly Interval[], t: number): number {

@@ -59,7 +59,7 @@ export function computeSchedule(c: SchedulePlanCommand, state: ScheduleState): P
 
 const move = (c: MoveBlockCommand, state: ScheduleState): ScheduleEvent[] => {
   const block = state.blocks.get(c.blockId);
-  if (!block) throw new AppError('SCHEDULE.BLOCK_NOT_FOUND', 'no such block in this plan', { blockId: c.blockId });
+  if (!block) throw new AppError('BLOCK.NOT_FOUND', 'no such block in this plan', { blockId: c.blockId });
   if (Number.isNaN(Date.parse(c.start)) || Number.isNaN(Date.parse(c.end)) || Date.parse(c.end) <= Date.parse(c.start)) {
     throw new AppError('SCHEDULE.INVALID', 'a block ends after it starts', { start: c.start, end: c.end });
   }

@@ -33,7 +33,18 @@ const serverDetail = (status: number): string =>
 const pathOf = (instancePath: string | undefined): string =>
   (instancePath ?? '').replace(/^\//, '').split('/').filter(Boolean).join('.');
 
+// Connection-level failures (network errno, Postgres class 08 / admin shutdown 57P0x): the
+// dependency is down, which is a 503 the client may retry, not a bug.
+const unavailableCodes = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|08\d{3}|57P0[1-3])$/;
+
+const isUnavailable = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && unavailableCodes.test(code)) return true;
+  return error instanceof AggregateError && error.errors.some(isUnavailable);
+};
+
 function classify(error: unknown): Classified {
+  if (isUnavailable(error)) return { code: 'DEPENDENCY.UNAVAILABLE', detail: '' };
   if (isAppError(error)) {
     const extensions = Object.fromEntries(Object.entries(error.details).filter(([k]) => !reserved.has(k)));
     return { code: error.code, detail: error.message, extensions, ...(Array.isArray(error.details.errors) ? { errors: error.details.errors as Problem['errors'] } : {}) };

@@ -36,7 +36,9 @@ async function runCheck(check: HealthCheck): Promise<HealthResult> {
       }),
     ]);
   } catch (err) {
-    return { state: check.critical ? 'down' : 'warn', detail: err instanceof Error ? err.message.slice(0, 200) : 'check failed' };
+    // Health is public: an error code, never a message that may name hosts or users.
+    const code = (err as { code?: unknown } | null)?.code;
+    return { state: check.critical ? 'down' : 'warn', detail: typeof code === 'string' ? `unreachable (${code})` : 'check failed' };
   } finally {
     clearTimeout(timer);
   }

@@ -412,7 +412,7 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
       try {
         tenant = deps.secretBox.open(Buffer.from(request.params.token.replace(/\.ics$/, ''), 'base64url').toString(), FEED_CONTEXT);
       } catch {
-        throw new AppError('SCHEDULE.FEED_NOT_FOUND', 'No such feed.');
+        throw new AppError('CALENDAR_FEED.NOT_FOUND', 'No such feed.');
       }
       const now = request.server.core.clock.now().getTime();
       const ics = await calendarFeed(request.server.core.db, tenant, { from: new Date(now - 30 * DAY_MS), to: new Date(now + 366 * DAY_MS) });

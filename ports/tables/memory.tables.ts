@@ -102,6 +102,8 @@ export interface ZepSyncTable {
   attempts: Generated<number>;
   last_error: string | null;
   position: Int8;
+  payload: Json;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: Generated<Date>;
 }
 

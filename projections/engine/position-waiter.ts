@@ -16,8 +16,8 @@ export interface PositionWaiterOptions {
   readonly targets: readonly WaitTarget[];
   /** A faster answer from runners in this process; undefined means "ask the database". */
   readonly reachedInProcess?: (name: string) => number | undefined;
-  /** Subscribes to in-process progress, so waiters wake without polling. */
-  readonly onProgress?: (listener: () => void) => () => void;
+  /** Subscribes to in-process progress (runner name, position reached), so waiters wake without polling. */
+  readonly onProgress?: (listener: (name: string, reached: number) => void) => () => void;
   readonly pollMs?: number;
 }
 
@@ -32,10 +32,12 @@ export function createPositionWaiter(options: PositionWaiterOptions): WaitForPos
   const pollMs = options.pollMs ?? 25;
 
   const reachedOne = async (target: WaitTarget, position: number): Promise<boolean> => {
+    // The owning runner is here: its memory is exact and costs no query (hundreds of requests
+    // may be waiting at once under load).
     const inProcess = options.reachedInProcess?.(target.name);
-    if (inProcess !== undefined && inProcess >= position) return true;
+    if (inProcess !== undefined) return inProcess >= position;
     const cp = await readCheckpoint(options.db, 'public', target.name);
-    const at = Math.max(cp?.position ?? 0, inProcess ?? 0);
+    const at = cp?.position ?? 0;
     if (at >= position) return true;
     if ((await options.store.safePosition()) < position) return false;
     let q = options.db.selectFrom('events').select('position').where('position', '>', at).where('position', '<=', position);
@@ -61,14 +63,18 @@ export function createPositionWaiter(options: PositionWaiterOptions): WaitForPos
       if (all) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
+      // Runners in this process announce progress; only projections owned elsewhere need polling.
+      const allInProcess = targets.every((t) => options.reachedInProcess?.(t.name) !== undefined);
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
           off?.();
           resolve();
         };
-        const timer = setTimeout(done, Math.min(left, pollMs));
-        const off = options.onProgress?.(done);
+        const timer = setTimeout(done, Math.min(left, allInProcess ? 250 : pollMs));
+        const off = options.onProgress?.((name, reached) => {
+          if (reached >= position && names.includes(name)) done();
+        });
       });
     }
   };

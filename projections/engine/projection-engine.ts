@@ -44,7 +44,7 @@ export interface ProjectionEngine {
  */
 export function startProjectionEngine(options: ProjectionEngineOptions): ProjectionEngine {
   const logger = options.logger ?? silentLogger;
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(name: string, reached: number) => void>();
   const settings: RunnerSettings = {
     db: options.db,
     store: options.store,
@@ -57,8 +57,8 @@ export function startProjectionEngine(options: ProjectionEngineOptions): Project
     stalledRetryMs: options.stalledRetryMs ?? 60_000,
     rebuildOnVersionChange: options.rebuildOnVersionChange ?? true,
     idleCheckpointMs: options.idleCheckpointMs ?? 5000,
-    onProgress: () => {
-      for (const l of listeners) l();
+    onProgress: (name, reached) => {
+      for (const l of listeners) l(name, reached);
     },
   };
   const runners = [

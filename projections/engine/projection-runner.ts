@@ -37,7 +37,7 @@ export interface RunnerSettings {
   /** Idle progress (only unsubscribed events) is written at most this often. */
   readonly idleCheckpointMs: number;
   /** Called whenever `reached` moves, so position waiters can look again. */
-  readonly onProgress: () => void;
+  readonly onProgress: (name: string, reached: number) => void;
 }
 
 class Stalled extends Error {}
@@ -116,6 +116,12 @@ export class ProjectionRunner {
           this.s.logger.info({ projection: this.name }, 'checkpoint moved (rebuild swap or takeover): reloading');
           continue;
         }
+        if (isAppError(err) && err.code === 'PROJECTION.NEWER_VERSION') {
+          this.s.logger.warn({ projection: this.name, ...err.details }, 'leaving the projection to workers running newer code');
+          await this.s.lock.release(this.name).catch(() => undefined);
+          await sleep(this.s.ownershipPollMs * 10, signal);
+          continue;
+        }
         // Infrastructure trouble (database restarting, connection lost): back off and start over.
         failures++;
         this.s.logger.warn({ projection: this.name, err: describe(err) }, 'projection runner error');
@@ -134,6 +140,14 @@ export class ProjectionRunner {
       .set({ owner: this.s.lock.ownerId })
       .where('name', '=', this.name)
       .execute();
+    if (this.subject.kind === 'projection' && cp.version > version) {
+      // A rolling deploy: newer code already rebuilt this read model. Old code must not touch it.
+      throw new AppError('PROJECTION.NEWER_VERSION', 'the read model belongs to a newer version of this projection', {
+        name: this.name,
+        stored: cp.version,
+        code: version,
+      });
+    }
     if (this.subject.kind === 'projection' && cp.version !== version) {
       if (cp.position === 0 || !this.s.rebuildOnVersionChange) {
         await checkpointTable(this.s.db, 'public').updateTable('projection_checkpoints').set({ version }).where('name', '=', this.name).execute();
@@ -155,7 +169,7 @@ export class ProjectionRunner {
     }
     this.state = 'live';
     this.loaded = true;
-    this.s.onProgress();
+    this.s.onProgress(this.name, this.reached);
   }
 
   private async step(signal: AbortSignal): Promise<void> {
@@ -169,7 +183,7 @@ export class ProjectionRunner {
     const events = page.events.filter((e) => !this.skips.has(e.position));
     if (events.length === 0) {
       this.reached = page.nextAfter;
-      this.s.onProgress();
+      this.s.onProgress(this.name, this.reached);
       await this.writeIdleProgress();
       return;
     }
@@ -231,7 +245,7 @@ export class ProjectionRunner {
     this.reached = to;
     this.lastIdleWrite = Date.now();
     this.error = undefined;
-    this.s.onProgress();
+    this.s.onProgress(this.name, this.reached);
   }
 
   private async withRetries(event: RecordedEvent, signal: AbortSignal, work: () => Promise<void>): Promise<void> {

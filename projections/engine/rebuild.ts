@@ -1,14 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import { AppError } from '../../domain/shared/app-error.js';
 import type { Database } from '../../ports/database.schema.js';
-import type { EventStore } from '../../ports/event-store.port.js';
+import type { EventStore, RecordedEvent } from '../../ports/event-store.port.js';
 import type { ProjectionLock } from '../../ports/projection-lock.port.js';
 import type { Projection } from '../projection.js';
+import { searchPathFor } from './apply-batch.js';
 import { catchUp } from './catch-up.js';
 import { checkpointTable, ensureCheckpoint, readCheckpoint } from './checkpoint-store.js';
 import { quoteIdent, rebuildSchemaFor } from './schema-names.js';
 import { createScratchSchema } from './scratch-schema.js';
-import { swapTables } from './table-swap.js';
+import { lockLiveTables, swapTables } from './table-swap.js';
 
 export interface RebuildProgress {
   readonly position: number;
@@ -95,15 +96,25 @@ async function swapIn(db: Kysely<Database>, projection: Projection, scratch: str
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(async (trx) => {
-        await swapTables(trx, scratch, projection.tables);
-        await checkpointTable(trx, 'public')
+        await lockLiveTables(trx, projection.tables);
+        const live = await checkpointTable(trx, 'public')
           .selectFrom('projection_checkpoints')
-          .select('name')
+          .select('position')
           .where('name', '=', projection.name)
           .forUpdate()
-          .execute();
+          .executeTakeFirst();
         const built = await readCheckpoint(trx, scratch, projection.name);
-        const position = built?.position ?? 0;
+        let position = built?.position ?? 0;
+        // A live worker may be a little ahead: bring the new tables level with it here, so
+        // the swap never shows readers an older model than the one they just saw.
+        const livePosition = Number(live?.position ?? 0);
+        if (livePosition > position) {
+          const events = await committedEvents(trx, position, livePosition, projection.eventTypes);
+          await sql`SELECT set_config('search_path', ${searchPathFor(scratch)}, true)`.execute(trx);
+          if (events.length > 0) await projection.apply(events, { db: trx, schema: scratch });
+          position = livePosition;
+        }
+        await swapTables(trx, scratch, projection.tables);
         await checkpointTable(trx, 'public')
           .updateTable('projection_checkpoints')
           .set({
@@ -113,7 +124,7 @@ async function swapIn(db: Kysely<Database>, projection: Projection, scratch: str
             error: null,
             error_position: null,
             attempts: 0,
-            events_processed: built?.eventsProcessed ?? 0,
+            events_processed: Math.max(built?.eventsProcessed ?? 0, 0),
             rebuild_started_at: null,
             rebuild_position: null,
             rebuild_target: null,
@@ -147,4 +158,32 @@ async function clearRebuild(db: Kysely<Database>, name: string): Promise<void> {
     .set({ rebuild_started_at: null, rebuild_position: null, rebuild_target: null })
     .where('name', '=', name)
     .execute();
+}
+
+/**
+ * Events up to a live checkpoint, read inside the swap transaction. Everything at or below a
+ * checkpoint is committed (checkpoints only move up to the log's safe position), so a plain
+ * read is complete here; the store is not used because on PGlite it would wait for this very
+ * transaction's session.
+ */
+async function committedEvents(trx: Kysely<Database>, after: number, upTo: number, types: readonly string[]): Promise<RecordedEvent[]> {
+  let q = trx
+    .selectFrom('events')
+    .select(['position', 'stream_id', 'stream_version', 'event_id', 'type', 'data', 'metadata', 'tenant', 'recorded_at'])
+    .where('position', '>', after)
+    .where('position', '<=', upTo)
+    .orderBy('position');
+  if (types.length > 0) q = q.where('type', 'in', [...types]);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    position: Number(r.position),
+    streamId: r.stream_id,
+    streamVersion: Number(r.stream_version),
+    id: r.event_id,
+    type: r.type,
+    data: r.data,
+    metadata: r.metadata ?? {},
+    tenant: r.tenant,
+    recordedAt: r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at),
+  }));
 }

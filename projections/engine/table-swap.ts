@@ -24,9 +24,7 @@ export async function swapTables(trx: Transaction<Database>, scratch: string, ta
   const retired = quoteIdent(`${scratch.slice(0, 50)}_retired`);
   const s = quoteIdent(scratch);
   await sql`SET LOCAL search_path = public`.execute(trx);
-  // Locks first, in a fixed order, before touching the checkpoint row: a live batch takes the
-  // tables and then the row, so taking them in that same order cannot deadlock with it.
-  await sql.raw(`LOCK TABLE ${sorted.map((t) => `public.${quoteIdent(t)}`).join(', ')} IN ACCESS EXCLUSIVE MODE`).execute(trx);
+  await lockLiveTables(trx, sorted);
   const oids = await tableOids(trx, 'public', sorted);
   const views = await dependentViews(trx, [...oids.values()]);
   const indexNames = await indexShapes(trx, 'public', sorted);
@@ -48,6 +46,37 @@ export async function swapTables(trx: Transaction<Database>, scratch: string, ta
   }
   await adoptSerialSequences(trx, retired, sorted);
   await sql.raw(`DROP SCHEMA ${retired} CASCADE`).execute(trx);
+}
+
+/**
+ * Locks first, in a fixed order, before touching the checkpoint row: a live batch takes the
+ * tables and then the row, so taking them in that same order cannot deadlock with it.
+ */
+export async function lockLiveTables(trx: Transaction<Database>, tables: readonly string[]): Promise<void> {
+  const sorted = [...new Set(tables)].sort();
+  if (sorted.length === 0) return;
+  // A reader of read.<view> locks the view before the table; the swap re-creates the views, so
+  // it takes them first too (outermost first), or reader and swap could deadlock.
+  const { rows: views } = await sql<{ schema: string; name: string }>`
+    WITH RECURSIVE deps(oid, depth) AS (
+      SELECT DISTINCT r.ev_class, 1
+        FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+        JOIN pg_class c ON c.oid = d.refobjid JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE d.classid = 'pg_rewrite'::regclass AND n.nspname = 'public' AND c.relname = ANY(${sorted}::text[])
+         AND r.ev_class <> d.refobjid
+      UNION
+      SELECT r.ev_class, deps.depth + 1
+        FROM deps JOIN pg_depend d ON d.refobjid = deps.oid AND d.classid = 'pg_rewrite'::regclass
+        JOIN pg_rewrite r ON r.oid = d.objid
+       WHERE r.ev_class <> deps.oid AND deps.depth < 10)
+    SELECT n.nspname AS schema, v.relname AS name FROM deps
+      JOIN pg_class v ON v.oid = deps.oid JOIN pg_namespace n ON n.oid = v.relnamespace
+     WHERE v.relkind = 'v'
+     GROUP BY n.nspname, v.relname ORDER BY max(deps.depth) DESC, 1, 2`.execute(trx);
+  for (const v of views) {
+    await sql.raw(`LOCK TABLE ${quoteIdent(v.schema)}.${quoteIdent(v.name)} IN ACCESS EXCLUSIVE MODE`).execute(trx);
+  }
+  await sql.raw(`LOCK TABLE ${sorted.map((t) => `public.${quoteIdent(t)}`).join(', ')} IN ACCESS EXCLUSIVE MODE`).execute(trx);
 }
 
 async function tableOids(trx: Kysely<Database>, schema: string, tables: readonly string[]): Promise<Map<string, number>> {

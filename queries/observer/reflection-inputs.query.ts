@@ -37,15 +37,17 @@ async function plannedBlocksIn(db: Kysely<Database>, tenant: string, p: Reflecti
   const blocks = await tableColumns(db, 'calendar_blocks');
   if (!blocks) return null;
   const tasks = await tableColumns(db, 'plan_tasks');
+  const blockTitle = blocks.has('title') ? sql`nullif(b.title, '')` : sql`NULL::text`;
+  const blockBillable = blocks.has('billable') ? sql`b.billable` : sql`NULL::boolean`;
   const live = blocks.has('status') ? sql`AND coalesce(b.status, '') NOT IN ('cancelled', 'deleted', 'removed')` : sql``;
   const { rows } = tasks
     ? await sql<{ plan_id: string | null; task_id: string | null; title: string | null; start_at: Date; end_at: Date; billable: boolean | null }>`
-        SELECT b.plan_id, b.task_id, t.title, b.start_at, b.end_at, t.billable FROM calendar_blocks b
+        SELECT b.plan_id, b.task_id, coalesce(t.title, ${blockTitle}) AS title, b.start_at, b.end_at, coalesce(t.billable, ${blockBillable}) AS billable FROM calendar_blocks b
           LEFT JOIN plan_tasks t ON t.tenant = b.tenant AND t.plan_id = b.plan_id AND t.task_id = b.task_id
          WHERE b.tenant = ${tenant} AND b.start_at < ${p.end}::timestamptz AND b.end_at > ${p.start}::timestamptz ${live}
          ORDER BY b.start_at, b.task_id`.execute(db)
     : await sql<{ plan_id: string | null; task_id: string | null; title: string | null; start_at: Date; end_at: Date; billable: boolean | null }>`
-        SELECT b.plan_id, b.task_id, NULL::text AS title, b.start_at, b.end_at, NULL::boolean AS billable FROM calendar_blocks b
+        SELECT b.plan_id, b.task_id, ${blockTitle} AS title, b.start_at, b.end_at, ${blockBillable} AS billable FROM calendar_blocks b
          WHERE b.tenant = ${tenant} AND b.start_at < ${p.end}::timestamptz AND b.end_at > ${p.start}::timestamptz ${live}
          ORDER BY b.start_at, b.task_id`.execute(db);
   return rows.map((r) => ({ planId: r.plan_id, taskId: r.task_id, title: r.title, start: iso(r.start_at)!, end: iso(r.end_at)!, billable: r.billable }));
@@ -125,11 +127,13 @@ async function sprintsIn(db: Kysely<Database>, tenant: string, p: ReflectionPeri
   const start = ['start_at', 'starts_at', 'start_date', 'week_start'].find((c) => cols.has(c));
   const end = ['end_at', 'ends_at', 'end_date', 'week_end'].find((c) => cols.has(c));
   if (!id || !start || !end) return null;
+  // A date column names the last day of the sprint: its end is the next midnight.
+  const endExpr = end.endsWith('_date') || end === 'week_end' ? sql`(${sql.ref(end)}::date + 1)::timestamptz` : sql`${sql.ref(end)}::timestamptz`;
   const { rows } = await sql<{ id: string; capacity: number | string | null; start: Date | string; end: Date | string }>`
     SELECT ${sql.ref(id)}::text AS id, ${capacity ? sql.ref(capacity) : sql`NULL`} AS capacity,
-           ${sql.ref(start)}::timestamptz AS start, ${sql.ref(end)}::timestamptz AS "end"
+           ${sql.ref(start)}::timestamptz AS start, ${endExpr} AS "end"
       FROM sprints
-     WHERE tenant = ${tenant} AND ${sql.ref(start)}::timestamptz < ${p.end}::timestamptz AND ${sql.ref(end)}::timestamptz > ${p.start}::timestamptz
+     WHERE tenant = ${tenant} AND ${sql.ref(start)}::timestamptz < ${p.end}::timestamptz AND ${endExpr} > ${p.start}::timestamptz
      ORDER BY 3, 1`.execute(db);
   return rows.map((r) => ({ sprintId: r.id, capacityHours: num(r.capacity), start: iso(r.start)!, end: iso(r.end)! }));
 }

@@ -169,6 +169,18 @@ describe('audit log', () => {
     expect(other.statusCode).toBe(403);
     const byType = await t.app.inject({ method: 'GET', url: '/api/v1/events?type=Nothing', headers: t.auth(t.keys.admin) });
     expect(byType.json().events).toEqual([]);
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const past = new Date(Date.now() - 3_600_000).toISOString();
+    const later = await t.app.inject({ method: 'GET', url: `/api/v1/events?stream=counter-${id}&from=${encodeURIComponent(future)}`, headers: t.auth(t.keys.admin) });
+    expect(later.json().events).toEqual([]);
+    const window = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/events?stream=counter-${id}&type=CounterIncremented&from=${encodeURIComponent(past)}&to=${encodeURIComponent(future)}`,
+      headers: t.auth(t.keys.admin),
+    });
+    expect(window.json().events).toHaveLength(2);
+    const bad = await t.app.inject({ method: 'GET', url: '/api/v1/events?from=yesterday', headers: t.auth(t.keys.admin) });
+    expect(bad.json()).toMatchObject({ code: 'HTTP.VALIDATION', errors: [{ field: 'from', location: 'querystring' }] });
   });
 });
 

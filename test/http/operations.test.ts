@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPositionWaiter } from '../../projections/engine/position-waiter.js';
 import { createLogger } from '../../runtime/logger.js';
 import { probeRoutes } from './support/probe.routes.js';
 import { testApp, type TestApp } from './support/test-app.js';
@@ -13,7 +14,12 @@ let t: TestApp;
 beforeAll(async () => {
   t = await testApp({
     env: { REQUEST_TIMEOUT_MS: '800', READ_WAIT_TIMEOUT_MS: '200' },
-    overrides: (deps) => ({ ...deps, logger: createLogger({ level: 'info', destination: sink }) }),
+    overrides: (deps) => ({
+      ...deps,
+      logger: createLogger({ level: 'info', destination: sink }),
+      // The probe route reads a test-only projection name.
+      waitForPosition: createPositionWaiter({ db: deps.db, store: deps.eventStore, targets: [{ name: 'probe_view', eventTypes: ['CounterIncremented'] }] }),
+    }),
     beforeReady: async (app) => {
       await app.register(probeRoutes, { prefix: '/api/v1' });
     },

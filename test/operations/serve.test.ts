@@ -13,7 +13,7 @@ beforeAll(async () => {
   db = await serverTestDatabase();
   child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--input-type=module', '-e', "import('./cli/main.ts').then((m) => m.main(['node', 'almanac', ...process.argv.slice(1)]))", 'serve', '--no-projections'],
+    ['--import', 'tsx', '--input-type=module', '-e', "import('./cli/main.ts').then((m) => m.main(['node', 'almanac', ...process.argv.slice(1)]))", 'serve'],
     {
       cwd: new URL('../..', import.meta.url).pathname,
       env: { PATH: process.env.PATH, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', ALMANAC_BOOTSTRAP_KEY: bootstrapKey, LOG_LEVEL: 'info' },
@@ -45,7 +45,9 @@ describe('almanac serve', () => {
   it('serves health publicly and the API with the bootstrap key', async () => {
     const health = await fetch(`${address}/health`);
     expect(health.status).toBe(200);
-    expect(((await health.json()) as { checks: { postgres: { state: string } } }).checks.postgres.state).toBe('ok');
+    const body = (await health.json()) as { checks: { postgres: { state: string } }; projections: Array<{ name: string }> };
+    expect(body.checks.postgres.state).toBe('ok');
+    expect(body.projections.length).toBeGreaterThan(0);
     expect((await fetch(`${address}/api/v1/events`)).status).toBe(401);
     const events = await fetch(`${address}/api/v1/events`, { headers: { authorization: `Bearer ${bootstrapKey}` } });
     expect(events.status).toBe(200);

@@ -63,7 +63,7 @@ describe.each(databaseKinds)('SchedulePlan on the built-in calendar ($kind)', ({
     const end = new Date(Date.parse(start) + length).toISOString();
     const moved = await moveBlock({ store: f.deps.store, reads: f.deps.reads }, { blockId: first!.blockId, start, end }, f.ctx());
     expect(moved.position).toBeGreaterThan(0);
-    await expect(moveBlock({ store: f.deps.store, reads: f.deps.reads }, { blockId: 'missing', start, end }, f.ctx())).rejects.toMatchObject({ code: 'SCHEDULE.BLOCK_NOT_FOUND' });
+    await expect(moveBlock({ store: f.deps.store, reads: f.deps.reads }, { blockId: 'missing', start, end }, f.ctx())).rejects.toMatchObject({ code: 'BLOCK.NOT_FOUND' });
     await f.project();
     const again = await schedulePlan(f.deps, { planId: PLAN, horizonDays: 14 }, f.ctx());
     const kept = again.blocks.find((b) => b.blockId === first!.blockId);

@@ -1,0 +1,155 @@
+/**
+ * bench:projections — the projection engine against the Postgres server. Figures are printed
+ * and written to bench/results/projections.json, never asserted.
+ *
+ *   1. rebuild throughput: a representative projection (batched inserts + upserts, the ledger
+ *      test read model) rebuilt beside the live tables over BENCH_EVENTS events (default 1,000,000).
+ *   2. live lag: BENCH_RATE commands/s (default 500) for BENCH_LIVE_SECONDS (default 20), each
+ *      appending one event; lag = from the append call to the projection showing it.
+ *
+ *   BENCH_DATABASE_URL (or TEST_DATABASE_URL, or the local default) names a server where a
+ *   scratch database is created and dropped.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from '../adapters/db/migrate.js';
+import { PostgresProjectionLock } from '../adapters/projection-lock/postgres-projection-lock.js';
+import { openPostgres } from '../adapters/postgres/postgres-database.js';
+import { startProjectionEngine } from '../projections/engine/projection-engine.js';
+import { rebuildProjection } from '../projections/engine/rebuild.js';
+import { createLedgerTables, credit, ledgerProjection } from '../test/projections/fixtures/ledger.projection.js';
+import { round } from './support/bench-stats.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const LIVE_SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 20);
+const ACCOUNTS = 1000;
+
+async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `almanac_bench_proj_${Date.now().toString(36)}`;
+  const admin = async (q: string) => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(q);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name} TEMPLATE template0`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+const percentile = (samples: number[], p: number) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+
+async function main(): Promise<void> {
+  const scratch = await scratchDatabase();
+  const handle = await openPostgres({ url: scratch.url, poolSize: 12, listen: true, pollIntervalMs: 500 });
+  const lock = new PostgresProjectionLock(scratch.url, { ownerId: 'bench' });
+  const results: Array<Record<string, string | number>> = [];
+  try {
+    await migrateToLatest(handle.db);
+    await createLedgerTables(handle.db, 'bench');
+
+    // 1. Fill the log directly (the log's own bench measures appends), in chunks.
+    process.stderr.write(`writing ${EVENTS} events…\n`);
+    for (let from = 0; from < EVENTS; from += 100_000) {
+      const to = Math.min(EVENTS, from + 100_000) - 1;
+      await sql`
+        INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, tenant)
+        SELECT 'acct-bench-' || (i % ${ACCOUNTS}), i / ${ACCOUNTS} + 1, gen_random_uuid(), 'bench.Credited',
+               jsonb_build_object('account', 'a' || (i % ${ACCOUNTS}), 'amount', i % 7 + 1, 'note', repeat('x', 120)),
+               jsonb_build_object('commandId', gen_random_uuid(), 'actor', 'bench', 'source', 'user'), 't1'
+          FROM generate_series(${from}::bigint, ${to}::bigint) AS i`.execute(handle.db);
+    }
+    await sql`ANALYZE events`.execute(handle.db);
+
+    const projection = ledgerProjection({ prefix: 'bench' });
+    const started = performance.now();
+    let lastPrint = 0;
+    const rebuilt = await rebuildProjection({
+      db: handle.db,
+      store: handle.eventStore,
+      projection,
+      lock,
+      batchSize: 5000,
+      onProgress: (p) => {
+        if (performance.now() - lastPrint > 2000) {
+          lastPrint = performance.now();
+          process.stderr.write(`  rebuild at ${p.position}/${p.target}\n`);
+        }
+      },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const rebuildEps = Math.round(rebuilt.events / seconds);
+    results.push({ case: `rebuild ${EVENTS} events (ledger projection, batch 5000)`, events_per_s: rebuildEps, seconds: round(seconds), target: '>= 30000 events/s' });
+
+    // 2. Live lag under a steady command rate.
+    const engine = startProjectionEngine({ db: handle.db, store: handle.eventStore, lock, projections: [projection], batchSize: 1000, pollIntervalMs: 500 });
+    await engine.waitForPosition(rebuilt.position, ['bench'], 30_000);
+    const lags: number[] = [];
+    const commitLags: number[] = [];
+    let failed = 0;
+    const inflight: Array<Promise<void>> = [];
+    const total = RATE * LIVE_SECONDS;
+    const t0 = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = t0 + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const account = `a${i % ACCOUNTS}`;
+      inflight.push(
+        (async () => {
+          const start = performance.now();
+          const r = await handle.eventStore.append(`acct-bench-${account}`, [{ id: randomUUID(), ...credit(account, 1, {}, 'bench') }], {
+            expectedVersion: 'any',
+            tenant: 't1',
+          });
+          const committed = performance.now();
+          const ok = await engine.waitForPosition(r.positions[0]!, ['bench'], 2000);
+          const seen = performance.now();
+          if (!ok) failed++;
+          lags.push(seen - start);
+          commitLags.push(seen - committed);
+        })(),
+      );
+    }
+    await Promise.all(inflight);
+    const achieved = total / ((performance.now() - t0) / 1000);
+    await engine.stop();
+    results.push({
+      case: `live lag at ${RATE} commands/s for ${LIVE_SECONDS} s (append call → visible)`,
+      achieved_rate: round(achieved, 0),
+      p50_ms: round(percentile(lags, 50)),
+      p99_ms: round(percentile(lags, 99)),
+      max_ms: round(percentile(lags, 100)),
+      commit_to_visible_p99_ms: round(percentile(commitLags, 99)),
+      not_visible_in_2s: failed,
+      target: 'p99 < 50 ms',
+    });
+  } finally {
+    await lock.close();
+    await handle.close();
+    await scratch.drop();
+  }
+
+  const out = { date: new Date().toISOString(), events: EVENTS, rate: RATE, live_seconds: LIVE_SECONDS, results };
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'projections.json'), `${JSON.stringify(out, null, 2)}\n`);
+  for (const r of results) {
+    process.stdout.write(`${Object.entries(r).map(([k, v]) => `${k}: ${v}`).join(' | ')}\n`);
+  }
+}
+
+await main();

@@ -1,0 +1,116 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findViolations } from '../domain/scheduler/hard-constraints.js';
+import type { ScheduleInput } from '../domain/scheduler/schedule-input.js';
+import { solveSchedule } from '../domain/scheduler/schedule-solver.js';
+import { seededRandom } from '../domain/scheduler/seeded-random.js';
+
+// 500 tasks over 4 weeks around 300 busy events; then one new event hits a block.
+const targets = { scheduleMs: 1000, rescheduleMs: 100 };
+const random = seededRandom(42);
+const start = Date.parse('2026-03-23T00:00:00Z'); // the week Berlin switches to summer time
+const day = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+const hours = [{ start: '07:00', end: '12:00' }, { start: '13:00', end: '21:00' }];
+
+const busy = Array.from({ length: 300 }, (_, i) => {
+  const s = start + Math.floor(random() * 28) * day + (6 + Math.floor(random() * 14)) * 3_600_000 + pick([0, 15, 30, 45]) * 60_000;
+  return { id: `busy-${i}`, start: iso(s), end: iso(s + pick([30, 45, 60, 90]) * 60_000) };
+});
+const tasks = Array.from({ length: 500 }, (_, i) => ({
+  taskId: `t${String(i).padStart(3, '0')}`,
+  title: `Task ${i}`,
+  estimatedHours: pick([0.25, 0.5, 0.5, 0.75, 1, 1.5]),
+  dependsOn: i % 5 === 0 || i < 1 ? [] : [`t${String(i - 1).padStart(3, '0')}`],
+  billable: random() < 0.7,
+  priority: 1 + Math.floor(random() * 5),
+  focus: random() < 0.2,
+  ...(random() < 0.2 ? { deadline: iso(start + (7 + Math.floor(random() * 21)) * day) } : {}),
+}));
+const input: ScheduleInput = {
+  planId: 'bench-plan',
+  horizon: { start: iso(start), end: iso(start + 28 * day) },
+  tasks,
+  occupied: busy,
+  sprints: [0, 1, 2, 3].map((w) => ({
+    sprintId: `w${w}`,
+    startDate: iso(start + w * 7 * day).slice(0, 10),
+    endDate: iso(start + (w * 7 + 6) * day).slice(0, 10),
+    capacityHours: 70,
+    runwayWeeks: 8,
+  })),
+  preferences: {
+    timezone: 'Europe/Berlin',
+    workingHours: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: hours, sun: [] },
+    bufferMinutes: 5,
+    minChunkMinutes: 15,
+    maxChunkMinutes: 90,
+  },
+};
+
+const time = <T>(f: () => T): [T, number] => {
+  const t0 = performance.now();
+  const r = f();
+  return [r, performance.now() - t0];
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+solveSchedule(input); // warm-up (JIT, luxon zone cache)
+const runs: number[] = [];
+let result = solveSchedule(input);
+for (let i = 0; i < 5; i++) {
+  const [r, ms] = time(() => solveSchedule(input));
+  result = r;
+  runs.push(ms);
+}
+const violations = findViolations(input, result);
+
+// One new event on top of a block of the middle of the schedule.
+const victim = result.blocks[Math.floor(result.blocks.length / 2)]!;
+const conflict = { id: 'new-conflict', start: victim.start, end: victim.end };
+const rescheduleInput: ScheduleInput = {
+  ...input,
+  occupied: [...busy, conflict],
+  existingBlocks: result.blocks.map((b) => ({ blockId: b.blockId, taskId: b.taskId, start: b.start, end: b.end })),
+};
+solveSchedule(rescheduleInput);
+const reruns: number[] = [];
+let re = solveSchedule(rescheduleInput);
+for (let i = 0; i < 5; i++) {
+  const [r, ms] = time(() => solveSchedule(rescheduleInput));
+  re = r;
+  reruns.push(ms);
+}
+const reViolations = findViolations(rescheduleInput, re);
+
+const out = {
+  at: new Date().toISOString(),
+  node: process.version,
+  case: { tasks: tasks.length, busyEvents: busy.length, weeks: 4, timezone: 'Europe/Berlin (DST week included)' },
+  schedule: {
+    medianMs: Math.round(median(runs) * 10) / 10,
+    targetMs: targets.scheduleMs,
+    blocks: result.blocks.length,
+    placedTasks: tasks.length - result.unplaced.length,
+    unplaced: result.unplaced.length,
+    unplacedBy: Object.fromEntries([...new Set(result.unplaced.map((u) => u.constraint))].map((c) => [c, result.unplaced.filter((u) => u.constraint === c).length])),
+    hardConstraintViolations: violations.length,
+    score: result.score,
+  },
+  reschedule: {
+    medianMs: Math.round(median(reruns) * 10) / 10,
+    targetMs: targets.rescheduleMs,
+    blocksMoved: re.removedBlockIds.length,
+    blocksKept: re.blocks.length - re.blocks.filter((b) => !result.blocks.some((x) => x.blockId === b.blockId)).length,
+    hardConstraintViolations: reViolations.length,
+  },
+};
+const here = dirname(fileURLToPath(import.meta.url));
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results', 'scheduler.json'), `${JSON.stringify(out, null, 2)}\n`);
+console.log(JSON.stringify(out, null, 2));
+console.log(
+  `schedule ${out.schedule.medianMs} ms (target < ${targets.scheduleMs}) · reschedule ${out.reschedule.medianMs} ms (target < ${targets.rescheduleMs}), ${out.reschedule.blocksMoved} blocks moved`,
+);

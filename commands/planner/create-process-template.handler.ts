@@ -1,0 +1,27 @@
+import { processTemplateDecider } from '../../domain/ontology/process-template.decider.js';
+import {
+  processTemplateDefinitionSchema,
+  processTemplateEventSchema,
+  processTemplateStreamId,
+} from '../../domain/ontology/process-template.events.js';
+import { deterministicId } from '../../domain/shared/event-ids.js';
+import type { EventStore } from '../../ports/event-store.port.js';
+import type { CommandContext } from '../shared/command-context.js';
+import { runOntologyCommand, type OntologyCommandResult } from './ontology-command.js';
+
+/** CreateProcessTemplate: a workflow instantiated for an engagement or project. */
+export function createProcessTemplate(deps: { store: EventStore }, input: unknown, ctx: CommandContext): Promise<OntologyCommandResult> {
+  const definition = processTemplateDefinitionSchema.parse(input);
+  const processTemplateId = deterministicId(`${ctx.tenant}:process-template:${ctx.commandId}`);
+  return runOntologyCommand({
+    store: deps.store,
+    decider: processTemplateDecider,
+    streamId: processTemplateStreamId(processTemplateId),
+    id: processTemplateId,
+    command: { type: 'CreateProcessTemplate', data: { processTemplateId, definition, by: ctx.actor, at: ctx.now.toISOString() } },
+    ctx,
+    toDomain: (e) => processTemplateEventSchema.parse({ type: e.type, data: e.data }),
+    existing: false,
+    notFoundCode: 'PROCESS_TEMPLATE.NOT_FOUND',
+  });
+}
