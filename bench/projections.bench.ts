@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   const handle = await openPostgres({ url: scratch.url, poolSize: 12, listen: true, pollIntervalMs: 500 });
   const lock = new PostgresProjectionLock(scratch.url, { ownerId: 'bench' });
   const results: Array<Record<string, string | number>> = [];
+  let engineHandle: Awaited<ReturnType<typeof openPostgres>> | undefined;
   try {
     await migrateToLatest(handle.db);
     await createLedgerTables(handle.db, 'bench');
@@ -96,7 +97,10 @@ async function main(): Promise<void> {
     results.push({ case: `rebuild ${EVENTS} events (ledger projection, batch 5000)`, events_per_s: rebuildEps, seconds: round(seconds), target: '>= 30000 events/s' });
 
     // 2. Live lag under a steady command rate.
-    const engine = startProjectionEngine({ db: handle.db, store: handle.eventStore, lock, projections: [projection], batchSize: 1000, pollIntervalMs: 500 });
+    // The engine has its own small pool, as in `almanac worker`: its reads must not queue
+    // behind hundreds of command appends waiting for the API's pool.
+    engineHandle = await openPostgres({ url: scratch.url, poolSize: 4, listen: true, pollIntervalMs: 500 });
+    const engine = startProjectionEngine({ db: engineHandle.db, store: engineHandle.eventStore, lock, projections: [projection], batchSize: 1000, pollIntervalMs: 500 });
     await engine.waitForPosition(rebuilt.position, ['bench'], 30_000);
     const lags: number[] = [];
     const commitLags: number[] = [];
@@ -140,6 +144,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await lock.close();
+    await engineHandle?.close();
     await handle.close();
     await scratch.drop();
   }

@@ -4,6 +4,7 @@ import type { ApiKeyStore } from '../ports/api-keys.port.js';
 import type { MemoryRouteDeps } from './routes/memory.routes.js';
 import type { SchedulerRouteDeps } from './routes/scheduler.routes.js';
 import type { ObserverRouteDeps } from './routes/observer.routes.js';
+import type { PlannerRouteDeps } from './routes/planner.routes.js';
 import type { Cache } from '../ports/cache.port.js';
 import type { Clock, IdGenerator } from '../ports/clock.port.js';
 import type { Database } from '../ports/database.schema.js';
@@ -55,4 +56,5 @@ export interface AppDeps extends CoreDeps {
   readonly memory?: MemoryRouteDeps;
   readonly scheduler?: SchedulerRouteDeps;
   readonly observer?: ObserverRouteDeps;
+  readonly planner?: PlannerRouteDeps;
 }

@@ -17,6 +17,7 @@ import { metricsRoutes } from './routes/metrics.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
 import { schedulerRoutes } from './routes/scheduler.routes.js';
 import { observerRoutes } from './routes/observer.routes.js';
+import { plannerRoutes } from './routes/planner.routes.js';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (deps.memory) await api.register(memoryRoutes, deps.memory);
       if (deps.scheduler) await api.register(schedulerRoutes, deps.scheduler);
       if (deps.observer) await api.register(observerRoutes, deps.observer);
+      if (deps.planner) await api.register(plannerRoutes, deps.planner);
     },
     { prefix: '/api/v1' },
   );

@@ -24,6 +24,7 @@ import { memoryRouteDeps } from './memory-deps.js';
 import { openDatabase } from './open-database.js';
 import { schedulerRouteDeps } from './scheduler-deps.js';
 import { observerRouteDeps } from './observer-deps.js';
+import { plannerRouteDeps } from './planner-deps.js';
 import { randomUUID } from 'node:crypto';
 
 type Valkey = ReturnType<typeof openValkey>;
@@ -114,6 +115,7 @@ export function composeAppDeps(infra: Infrastructure): AppDeps {
     memory: memoryRouteDeps(core, infra.config),
     scheduler: schedulerRouteDeps(core, infra.secretBox),
     observer: observerRouteDeps(core, infra.config),
+    planner: plannerRouteDeps(core, infra.config),
   };
 }
 

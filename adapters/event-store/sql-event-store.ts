@@ -139,19 +139,23 @@ export class SqlEventStore implements EventStore {
 
   /** Why the append wrote nothing: a replayed command, a misused id, or a version conflict. */
   private async diagnose(streamId: string, payload: string, count: number, options: AppendOptions): Promise<AppendResult> {
-    const { rows: existing } = await this.exec.query<{
-      stream_id: string;
-      stream_version: string | number;
-      position: string | number;
-      same: boolean;
+    // One round trip and one snapshot for both questions: do these ids exist, and where is
+    // the stream now.
+    const { rows } = await this.exec.query<{
+      version: string | number | null;
+      tenant: string | null;
+      existing: Array<[string, number, number, boolean]>;
     }>(
-      `SELECT ev.stream_id, ev.stream_version, ev.position,
-              (ev.type = x.e->>'type' AND ev.data = x.e->'data') AS same
-         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, ord)
-         JOIN events ev ON ev.event_id = (x.e->>'id')::uuid
-        ORDER BY x.ord`,
-      [payload],
+      `SELECT s.version, s.tenant,
+              (SELECT coalesce(json_agg(json_build_array(ev.stream_id, ev.stream_version, ev.position,
+                                          ev.type = x.e->>'type' AND ev.data = x.e->'data') ORDER BY x.ord), '[]')
+                 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, ord)
+                 JOIN events ev ON ev.event_id = (x.e->>'id')::uuid) AS existing
+         FROM (SELECT 1) AS one LEFT JOIN streams s ON s.stream_id = $2`,
+      [payload, streamId],
     );
+    const row = rows[0]!;
+    const existing = row.existing.map(([stream_id, stream_version, position, same]) => ({ stream_id, stream_version, position, same }));
     if (existing.length > 0) {
       const identical = existing.length === count && existing.every((r) => r.same && r.stream_id === streamId);
       if (!identical) {
@@ -167,11 +171,7 @@ export class SqlEventStore implements EventStore {
         replayed: true,
       };
     }
-    const { rows } = await this.exec.query<{ version: string | number; tenant: string }>(
-      'SELECT version, tenant FROM streams WHERE stream_id = $1',
-      [streamId],
-    );
-    const stream = rows[0];
+    const stream = row.version !== null ? { version: row.version, tenant: row.tenant } : undefined;
     if (stream && stream.tenant !== options.tenant) {
       // Said as "not found" on purpose: a stream of another tenant must not be discoverable.
       throw new AppError('EVENT_STORE.STREAM_NOT_FOUND', 'stream not found', { streamId });

@@ -21,24 +21,24 @@ const stopwords = new Set(
 // Groups of words that answer for each other in everyday conversation. General-purpose on
 // purpose: the evaluation set's questions are not written from this list.
 const groups: readonly string[] = [
-  'job work career profession occupation employed employer company office living',
-  'hobby hobbies pastime leisure enjoy fun spare free-time',
-  'pet pets dog dogs puppy cat cats kitten',
+  'job work working career profession occupation employed employer company office living nurse teacher engineer developer doctor lawyer paralegal electrician plumber chef accountant designer consultant researcher',
+  'hobby hobbies pastime leisure spare free-time weekends pottery climbing painting birdwatching dancing woodworking knitting gardening photography crafts hiking fishing',
+  'pet pets animal animals dog dogs puppy cat cats kitten retriever labrador corgi poodle terrier parrot bird hamster rabbit bunny guinea-pig fish turtle',
   'live lives living home house apartment moved move relocate city town',
-  'travel trip trips vacation holiday visit visited journey flew flight',
+  'travel traveled travelled trip trips vacation holiday visit visited journey flew flight flying abroad jet-lag',
   'married marriage wedding spouse husband wife partner engaged',
   'child children kid kids son daughter baby adopt adoption adopted',
   'parent parents mother mom father dad family sibling sister brother',
   'friend friends buddy pal',
-  'school college university study studying degree class course student graduate',
-  'sick ill illness health doctor hospital injury hurt pain surgery',
-  'exercise workout gym run running jog fitness sport sports training marathon',
-  'food eat cook cooking recipe meal dinner lunch breakfast restaurant dish bake baking',
-  'music song songs sing singing band concert guitar piano instrument',
-  'book books read reading novel author library',
+  'school college university study studying studies degree master masters bachelor mba phd diploma certificate qualification class course program student graduate graduated enrolled',
+  'sick ill illness health doctor hospital injury hurt pain surgery allergy allergic epipen',
+  'exercise workout gym run running jog fitness sport sports training race marathon half-marathon 10k triathlon endurance finish-line',
+  'food eat cook cooked cooking recipe meal dinner lunch breakfast restaurant dish dishes bake baking chef cuisine',
+  'music musical song songs sing singing band concert instrument guitar piano cello violin viola drums ukulele flute saxophone trumpet bass',
+  'book books read reading novel novels author library book-club',
   'movie movies film films cinema watch watched show series tv',
   'paint painting art artist draw drawing sketch pottery craft',
-  'car drive driving vehicle bike bicycle',
+  'car cars drive drove driving vehicle ride truck van suv dealer bike bicycle motorcycle subaru hyundai volkswagen toyota honda ford tesla bmw mini',
   'money salary pay paid income budget savings finance cost price expensive',
   'buy bought purchase purchased shop shopping',
   'birthday anniversary celebrate celebration party',
@@ -46,7 +46,7 @@ const groups: readonly string[] = [
   'feel feeling felt emotion happy sad upset excited nervous anxious stress stressed',
   'plan plans planning goal goals intend future hope want',
   'start started begin began beginning first',
-  'volunteer volunteering charity community help helping',
+  'volunteer volunteering volunteers charity community nonprofit organisation organization shelter food-bank help helping',
   'garden gardening plant plants flowers grow',
   'camp camping hike hiking outdoors mountain mountains trail nature',
   'beach ocean sea swim swimming surf',
@@ -72,6 +72,8 @@ const groups: readonly string[] = [
   'vegan vegetarian diet',
   'coffee tea cafe',
   'age old years',
+  'country countries abroad overseas japan iceland peru morocco greece italy france spain mexico canada brazil india china thailand vietnam portugal germany ireland',
+  'city cities town downtown neighborhood neighbourhood apartment',
 ];
 
 const synonymIndex: ReadonlyMap<string, readonly string[]> = (() => {
@@ -80,7 +82,7 @@ const synonymIndex: ReadonlyMap<string, readonly string[]> = (() => {
     const words = line.split(/\s+/).filter(Boolean);
     for (const w of words) {
       const set = index.get(w) ?? new Set<string>();
-      for (const other of words) if (other !== w) set.add(other.replace('-', ' '));
+      for (const other of words) if (other !== w) set.add(other.replaceAll('-', ' '));
       index.set(w, set);
     }
   }

@@ -5,21 +5,26 @@ import { importIcsBusyTime } from '../../commands/scheduler/import-busy-time.han
 import { moveBlock } from '../../commands/scheduler/move-block.handler.js';
 import { schedulePlan, type SchedulePlanResult } from '../../commands/scheduler/schedule-plan.handler.js';
 import type { SchedulerCommandDeps } from '../../commands/scheduler/scheduler-command.deps.js';
+import { syncCalendar } from '../../commands/scheduler/sync-calendar.handler.js';
 import { updateSprint } from '../../commands/scheduler/update-sprint.handler.js';
 import { AppError } from '../../domain/shared/app-error.js';
-import type { CalendarStatus } from '../../ports/calendar.port.js';
+import type { CalendarAuth } from '../../ports/calendar-auth.port.js';
+import type { CalendarStatus, CalendarSync } from '../../ports/calendar.port.js';
 import type { SecretBox } from '../../ports/secret-box.port.js';
 import { calendarFeed } from '../../queries/scheduler/calendar-feed.query.js';
 import { calendarView, schedulerRuns, sprintAnalysis } from '../../queries/scheduler/scheduler-views.query.js';
 import { commandContext } from '../command-context.js';
 import { requireAuth } from '../plugins/authentication.plugin.js';
 import { awaitMinPosition, minPositionQuery, positionField } from '../read-your-writes.js';
+import { googleAuthRoutes } from './google-auth.routes.js';
 
 /** What the scheduler routes need beyond the core. */
 export interface SchedulerRouteDeps {
   readonly commands: SchedulerCommandDeps;
   /** Seals .ics feed tokens; without a key the public feed URL is unavailable. */
   readonly secretBox?: SecretBox;
+  /** Google Calendar (when configured): OAuth flow and incremental sync. */
+  readonly google?: { readonly auth: CalendarAuth; readonly sync: CalendarSync };
 }
 
 const FEED_CONTEXT = 'scheduler:ics-feed';
@@ -115,6 +120,30 @@ const sprintAnalysisSchema = z
 /** Scheduler: SchedulePlan, the calendar (built-in or Google), manual moves, runs and sprints. */
 export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async (app, deps) => {
   const cmd = deps.commands;
+  if (deps.google) await app.register(googleAuthRoutes, { store: cmd.store, auth: deps.google.auth });
+  const google = deps.google;
+
+  app.post(
+    '/scheduler/calendar/sync',
+    {
+      schema: {
+        operationId: 'syncCalendar',
+        description: 'Pulls changes from the connected Google Calendar (sync token; full resync when it expired) and reschedules blocks new events hit.',
+        tags: ['scheduler'],
+        response: {
+          200: z.object({ changed: z.number().int(), removed: z.number().int(), full: z.boolean(), rescheduled: z.array(scheduleResponse), ...positionField }),
+        },
+      },
+    },
+    async (request) => {
+      const ctx = commandContext(request);
+      if (!google) throw new AppError('CALENDAR.NOT_CONNECTED', 'Google Calendar is not configured.');
+      const r = await syncCalendar({ ...cmd, sync: google.sync }, ctx);
+      if (!r) throw new AppError('CALENDAR.NOT_CONNECTED', 'Google Calendar is not connected for this tenant (or needs reconnecting).');
+      const calendar = await cmd.calendar.calendarFor(ctx.tenant);
+      return { changed: r.changed, removed: r.removed, full: r.full, rescheduled: r.rescheduled.map((x) => toResponse(x, calendar)), position: r.position };
+    },
+  );
 
   app.post(
     '/scheduler/schedule',

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../ports/database.schema.js';
 import type { EventStore } from '../../ports/event-store.port.js';
@@ -67,6 +68,8 @@ export function startProjectionEngine(options: ProjectionEngineOptions): Project
   ];
   const byName = new Map(runners.map((r) => [r.name, r]));
   const controller = new AbortController();
+  // Every runner waits on this one signal; the default limit of 10 listeners is a false alarm.
+  setMaxListeners(0, controller.signal);
   const running = runners.map((r) => r.run(controller.signal));
   const entries = statusEntries(options.projections, options.reactors ?? []);
 

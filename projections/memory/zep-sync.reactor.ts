@@ -41,10 +41,10 @@ interface InvalidationPayload {
 
 const relationName = (f: FactAssertedData) => `${f.factType}_${f.key}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_').slice(0, 60);
 
-async function enqueue(db: Kysely<Database>, tenant: string, kind: Kind, refId: string, position: number, payload: object): Promise<void> {
+async function enqueue(db: Kysely<Database>, at: Date, tenant: string, kind: Kind, refId: string, position: number, payload: object): Promise<void> {
   await db
     .insertInto('zep_sync')
-    .values({ tenant, kind, ref_id: refId, status: 'pending', zep_id: null, last_error: null, position, payload: JSON.stringify(payload) })
+    .values({ tenant, kind, ref_id: refId, status: 'pending', zep_id: null, last_error: null, position, payload: JSON.stringify(payload), next_attempt_at: at })
     .onConflict((oc) => oc.columns(['tenant', 'kind', 'ref_id']).doNothing())
     .execute();
 }
@@ -115,6 +115,7 @@ export function zepSyncReactor(writer: ExternalMemoryWriter, options: ZepSyncOpt
       .where('status', 'in', ['pending', 'failed'])
       .where('next_attempt_at', '<=', now)
       .orderBy('position')
+      .orderBy('kind')
       .limit(options.batch ?? 20)
       .execute();
     let sent = 0;
@@ -168,7 +169,7 @@ export function zepSyncReactor(writer: ExternalMemoryWriter, options: ZepSyncOpt
         const m = memoryRecordedDataSchema.parse(event.data);
         if (m.salience < minSalience) return;
         const payload: MemoryPayload = { content: m.content, occurredAt: m.occurredAt, metadata: m.metadata, type: m.type, memoryId: m.memoryId };
-        await enqueue(db, tenant, 'memory', m.memoryId, position, payload);
+        await enqueue(db, clock(), tenant, 'memory', m.memoryId, position, payload);
       })
       .with('MemoryForgotten', async () => {
         // Not yet sent: never send it. Already in Zep: left to the erasure runbook (docs/memory.md).
@@ -186,11 +187,11 @@ export function zepSyncReactor(writer: ExternalMemoryWriter, options: ZepSyncOpt
         const fe = toFactEvent(event);
         const previous = await previousVersion(db, tenant, fe.data.factId, position);
         if (fe.type === 'FactRetracted') {
-          if (previous) await enqueue(db, tenant, 'fact_invalidation', previous.ref_id, position, { target: previous.ref_id, invalidAt: event.recordedAt.toISOString() });
+          if (previous) await enqueue(db, clock(), tenant, 'fact_invalidation', previous.ref_id, position, { target: previous.ref_id, invalidAt: event.recordedAt.toISOString() });
           return;
         }
         const f = fe.data;
-        if (previous) await enqueue(db, tenant, 'fact_invalidation', previous.ref_id, position, { target: previous.ref_id, invalidAt: f.validFrom });
+        if (previous) await enqueue(db, clock(), tenant, 'fact_invalidation', previous.ref_id, position, { target: previous.ref_id, invalidAt: f.validFrom });
         const payload: FactPayload = {
           factId: f.factId,
           fact: f.content,
@@ -199,7 +200,7 @@ export function zepSyncReactor(writer: ExternalMemoryWriter, options: ZepSyncOpt
           validAt: f.validFrom,
           ...(f.validTo ? { invalidAt: f.validTo } : {}),
         };
-        await enqueue(db, tenant, 'fact', event.id, position, payload);
+        await enqueue(db, clock(), tenant, 'fact', event.id, position, payload);
       })
       .otherwise(async () => undefined);
   }

@@ -47,8 +47,8 @@ export interface Candidate {
 
 // Synonyms count for half of a question's own words.
 const EXPANSION_WEIGHT = 0.5;
-// Terms in more than this share of memories rank but do not select candidates (too broad).
-const BROAD_TERM_SHARE = 0.2;
+// How many of the question's rarest terms select candidates (all terms still score them).
+const SELECTIVE_TERMS = 8;
 
 function filterSql(f: RecallFilters, now: Date, alias: string): RawBuilder<unknown> {
   const m = sql.raw(alias);
@@ -92,10 +92,11 @@ export async function recallCandidates(db: Kysely<Database>, tenant: string, q: 
         FROM qt CROSS JOIN st
         LEFT JOIN memory_terms mt ON mt.tenant = ${tenant} AND mt.term = qt.lex
     ),
+    -- candidates come from the rarest terms only: they decide the ranking, and their short
+    -- posting lists keep the scan small however common the question's other words are
     sel AS (
-      SELECT coalesce(
-        (SELECT string_agg(quote_literal(lex), ' | ')::tsquery FROM w WHERE df > 0 AND df <= ${BROAD_TERM_SHARE}::float8 * (SELECT n FROM st)),
-        (SELECT string_agg(quote_literal(lex), ' | ')::tsquery FROM w WHERE df > 0)) AS q
+      SELECT string_agg(quote_literal(lex), ' | ')::tsquery AS q
+        FROM (SELECT lex FROM w WHERE df > 0 ORDER BY idf DESC LIMIT ${SELECTIVE_TERMS}) x
     ),
     text_hits AS (
       SELECT m.id,

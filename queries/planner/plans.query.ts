@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../ports/database.schema.js';
 
-export interface PlanTaskView {
+export type PlanTaskView = {
   readonly taskId: string;
   readonly stepId: string;
   readonly title: string;
@@ -13,16 +13,16 @@ export interface PlanTaskView {
   readonly deadline: string | null;
   readonly category: string | null;
   readonly calibrationSource: string | null;
-}
+};
 
-export interface PlanVersionView {
+export type PlanVersionView = {
   readonly version: number;
   readonly revisedBy: string;
   readonly reason: string;
   readonly recordedAt: string;
-}
+};
 
-export interface PlanView {
+export type PlanView = {
   readonly id: string;
   readonly title: string;
   readonly intent: string;
@@ -45,12 +45,12 @@ export interface PlanView {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly position: number;
-}
+};
 
-export interface PlanDetailView extends PlanView {
+export type PlanDetailView = PlanView & {
   readonly tasks: PlanTaskView[];
   readonly versions: PlanVersionView[];
-}
+};
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 

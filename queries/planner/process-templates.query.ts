@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../ports/database.schema.js';
 
-export interface ProcessTemplateView {
+export type ProcessTemplateView = {
   readonly id: string;
   readonly name: string;
   readonly workflowId: string | null;
@@ -15,7 +15,7 @@ export interface ProcessTemplateView {
   readonly metadata: Record<string, unknown>;
   readonly createdAt: string;
   readonly updatedAt: string;
-}
+};
 
 const toView = (r: Selectable<Database['process_templates']>): ProcessTemplateView => ({
   id: r.id,

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../ports/database.schema.js';
 
-export interface ServiceBlueprintView {
+export type ServiceBlueprintView = {
   readonly id: string;
   readonly name: string;
   readonly description: string;
@@ -12,7 +12,7 @@ export interface ServiceBlueprintView {
   readonly metadata: Record<string, unknown>;
   readonly createdAt: string;
   readonly updatedAt: string;
-}
+};
 
 const toView = (r: Selectable<Database['service_blueprints']>): ServiceBlueprintView => ({
   id: r.id,

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { WorkflowStep } from '../../domain/ontology/workflow.events.js';
 import type { Database } from '../../ports/database.schema.js';
 
-export interface WorkflowView {
+export type WorkflowView = {
   readonly id: string;
   readonly name: string;
   readonly description: string;
@@ -15,7 +15,7 @@ export interface WorkflowView {
   readonly totalHours: number;
   readonly createdAt: string;
   readonly updatedAt: string;
-}
+};
 
 const toView = (r: Selectable<Database['workflows']>): WorkflowView => ({
   id: r.id,

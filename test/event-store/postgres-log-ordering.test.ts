@@ -132,6 +132,23 @@ describe('readAll with transactions committing out of position order (postgres)'
     }
   });
 
+  it('concurrent horizon checks never pass an open transaction', async () => {
+    const held = new pg.Client({ connectionString: tdb.url });
+    await held.connect();
+    try {
+      const [heldPosition] = await appendInOpenTransaction(held, `held-${randomUUID()}`, tenant, 1);
+      for (let round = 0; round < 5; round++) {
+        await store.append(`later-${randomUUID()}`, [{ id: randomUUID(), type: 'Later', data: {} }], { expectedVersion: 'any', tenant });
+        const seen = await Promise.all(Array.from({ length: 12 }, () => store.safePosition()));
+        for (const safe of seen) expect(safe).toBeLessThan(heldPosition!);
+      }
+      await held.query('COMMIT');
+      expect(await store.safePosition()).toBeGreaterThan(heldPosition!);
+    } finally {
+      await held.end();
+    }
+  });
+
   it('moves past the gap of a transaction that rolled back', async () => {
     const follower = new Follower(store);
     await follower.poll();

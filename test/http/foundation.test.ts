@@ -212,6 +212,8 @@ describe('operations', () => {
       expect(op.operationId).toBeTruthy();
       expect(op.description).toBeTruthy();
     }
+    const ids = ops.map((op) => op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
     expect((await t.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
   });
   it('sets security headers', async () => {

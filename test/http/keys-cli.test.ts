@@ -20,6 +20,8 @@ describe('almanac keys', () => {
 
     const rows = await db.handle.db.selectFrom('api_keys').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(created.key);
+    const events = await db.handle.db.selectFrom('events').selectAll().execute();
+    expect(JSON.stringify(events)).not.toContain(created.key);
 
     const store = new SqlApiKeyStore(db.handle.db);
     expect(await store.authenticate(created.key)).toMatchObject({ tenant: 'acme', scope: 'write', keyId: created.id });

@@ -23,7 +23,7 @@ beforeAll(async () => {
   exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   let output = '';
   address = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 100_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /"address":"(http:\/\/[^"]+)"/.exec(output);

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliContext } from '../../cli/cli-context.js';
+import { registerProjections } from '../../cli/commands/projections.command.js';
+import { parseUntil, registerReplay } from '../../cli/commands/replay.command.js';
+import { catchUp } from '../../projections/engine/catch-up.js';
+import { loadConfig } from '../../runtime/env.config.js';
+import { readRows } from '../support/projection-spec.js';
+import { serverTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createLedgerTables, credit, ledgerProjection } from './fixtures/ledger.projection.js';
+
+describe('almanac projections / replay (CLI) on postgres', () => {
+  let t: TestDatabase;
+  const projection = ledgerProjection({ prefix: 'cli_ledger' });
+
+  beforeAll(async () => {
+    t = await serverTestDatabase();
+    await createLedgerTables(t.handle.db, 'cli_ledger');
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  const run = async (...args: string[]) => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (d: Buffer) => chunks.push(d.toString()));
+    const ctx: CliContext = { config: () => loadConfig({ DATABASE_URL: t.url! }), out, err };
+    const program = new Command('almanac').exitOverride();
+    registerProjections(program, ctx, [projection]);
+    registerReplay(program, ctx, [projection]);
+    await program.parseAsync(['node', 'almanac', ...args]);
+    return chunks.join('');
+  };
+
+  it('status, rebuild, skip and replay', async () => {
+    const store = t.handle.eventStore;
+    const append = async (amount: number) =>
+      (await store.append('acct-cli-a', [{ id: randomUUID(), ...credit('a', amount, {}, 'cli_ledger') }], { expectedVersion: 'any', tenant: 't1' })).positions[0]!;
+    const p1 = await append(1);
+    const p2 = await append(2);
+    await catchUp(t.handle.db, store, projection);
+    const p3 = await append(4);
+
+    const status = JSON.parse(await run('projections', 'status', '--json')) as Array<Record<string, unknown>>;
+    expect(status).toMatchObject([{ name: 'cli_ledger', state: 'live', position: p2, lag: 1 }]);
+    expect(await run('projections', 'status')).toMatch(/^NAME\s+KIND\s+STATE/);
+
+    expect(await run('projections', 'rebuild', 'cli_ledger')).toContain('swapped in');
+    expect(await readRows(t.handle.db, 'cli_ledger_accounts', { columns: ['balance'], numeric: ['balance'] })).toEqual([{ balance: 7 }]);
+    await expect(run('projections', 'rebuild')).rejects.toThrow(/name a projection/);
+
+    const p4 = await append(8);
+    expect(await run('projections', 'skip', 'cli_ledger', '--position', String(p4), '--reason', 'test')).toContain(`position ${p4}`);
+    expect((await store.readStream('system-projections')).map((e) => e.type)).toEqual(['ProjectionSkipped']);
+
+    expect(await run('replay', '--until', String(p1), '--into', 'cli_exp')).toContain('into schema cli_exp');
+    expect(await readRows(t.handle.db, 'cli_ledger_accounts', { columns: ['balance'], numeric: ['balance'], schema: 'cli_exp' })).toEqual([{ balance: 1 }]);
+    expect(await run('replay', '--list')).toContain('cli_exp');
+    expect(await run('replay', '--drop', 'cli_exp')).toContain('dropped');
+    expect(await run('replay', '--list')).toContain('no replay schemas');
+    expect(p3).toBeGreaterThan(p2);
+  });
+
+  it('parses --until as a position or an ISO time', () => {
+    expect(parseUntil('42')).toBe(42);
+    expect(parseUntil('2026-11-25T10:00:00Z')).toEqual(new Date('2026-11-25T10:00:00Z'));
+    expect(() => parseUntil('yesterday')).toThrow(/not a position/);
+  });
+});
