@@ -19,4 +19,6 @@ export interface IdempotencyStore {
   complete(input: { tenant: string; key: string; response: StoredResponse; now: Date }): Promise<void>;
   /** Forgets a started key (the request failed in a way a retry may fix). */
   release(input: { tenant: string; key: string }): Promise<void>;
+  /** Deletes keys past their retention; returns how many. */
+  purgeExpired(now: Date): Promise<number>;
 }

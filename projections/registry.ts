@@ -9,8 +9,10 @@ import { ontologyProjection } from './planner/ontology.projection.js';
 import { plansProjection } from './planner/plans.projection.js';
 import { promptTemplatesProjection } from './planner/prompt-templates.projection.js';
 import type { Projection, Reactor } from './projection.js';
+import type { CalendarWriter } from '../ports/calendar.port.js';
 import { busyEventsProjection } from './scheduler/busy-events.projection.js';
 import { calendarBlocksProjection } from './scheduler/calendar-blocks.projection.js';
+import { calendarWriterReactor } from './scheduler/calendar-writer.reactor.js';
 import { schedulerRunsProjection } from './scheduler/scheduler-runs.projection.js';
 import { sprintsProjection } from './scheduler/sprints.projection.js';
 
@@ -38,6 +40,11 @@ export const projections: readonly Projection[] = [
 export interface ReactorDeps {
   readonly [area: string]: unknown;
   readonly memory?: MemoryReactorDeps;
+  /** Writes blocks to Google Calendar (the built-in calendar needs no reactor). */
+  readonly scheduler?: { readonly calendarWriter: CalendarWriter };
 }
 
-export const reactorsFor = (deps: ReactorDeps): readonly Reactor[] => [...memoryReactors(deps.memory)];
+export const reactorsFor = (deps: ReactorDeps): readonly Reactor[] => [
+  ...memoryReactors(deps.memory),
+  ...(deps.scheduler ? [calendarWriterReactor(deps.scheduler.calendarWriter)] : []),
+];

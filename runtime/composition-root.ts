@@ -113,7 +113,7 @@ export function composeAppDeps(infra: Infrastructure): AppDeps {
   return {
     ...core,
     memory: memoryRouteDeps(core, infra.config),
-    scheduler: schedulerRouteDeps(core, infra.secretBox),
+    scheduler: schedulerRouteDeps(core, infra.secretBox, infra.config),
     observer: observerRouteDeps(core, infra.config),
     planner: plannerRouteDeps(core, infra.config),
   };

@@ -60,6 +60,14 @@ export class SqlIdempotencyStore implements IdempotencyStore {
       .execute();
   }
 
+  async purgeExpired(now: Date): Promise<number> {
+    const result = await this.db
+      .deleteFrom('idempotency_keys')
+      .where('created_at', '<', new Date(now.getTime() - this.timings.retainMs))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async release(input: { tenant: string; key: string }): Promise<void> {
     await this.db.deleteFrom('idempotency_keys').where('tenant', '=', input.tenant).where('key', '=', input.key).where('state', '=', 'in_progress').execute();
   }

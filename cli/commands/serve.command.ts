@@ -23,9 +23,15 @@ export function registerServe(program: Command, ctx: CliContext): void {
           ? { ...runtime.appDeps, waitForPosition: projections.engine.waitForPosition, projectionStatus: () => projections.engine.status() }
           : runtime.appDeps,
       );
+      // Idempotency keys are kept 24 h; sweeping hourly keeps the table small.
+      const sweep = setInterval(() => {
+        runtime.appDeps.idempotency.purgeExpired(new Date()).catch((err: unknown) => logger.warn({ err }, 'idempotency sweep failed'));
+      }, 3_600_000);
+      sweep.unref();
       closeWithGrace({ delay: 10_000, logger }, async ({ err, signal }) => {
         if (err) logger.error({ err }, 'shutting down after an error');
         else logger.info({ signal }, 'shutting down');
+        clearInterval(sweep);
         await app.close();
         await projections?.close();
         await runtime.close();

@@ -1,4 +1,4 @@
-import { AppError } from '../../domain/shared/app-error.js';
+import type { AppError } from '../../domain/shared/app-error.js';
 import type { EventStore } from '../../ports/event-store.port.js';
 
 /**

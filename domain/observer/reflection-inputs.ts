@@ -47,6 +47,8 @@ export interface RunInput {
 export interface PatternInput {
   readonly dimension: 'workflow' | 'category' | 'all';
   readonly key: string;
+  /** A readable name (the workflow's), when the read model has one. */
+  readonly label?: string;
   readonly runs: number;
   readonly medianVariancePct: number | null;
   readonly meanVariancePct: number | null;

@@ -34,10 +34,10 @@ export function deriveInsights(inputs: ReflectionInputs): Insight[] {
       subjectType: p.dimension,
       subjectId: p.key,
       key: 'estimate_variance',
-      content: `${p.dimension} ${p.key} runs ${amount} % ${over ? 'over' : 'under'} estimate across ${p.runs} runs (median actual/estimate ratio ${p.ratio ?? 'n/a'})`,
+      content: `${p.dimension} ${p.label ? `"${p.label}"` : p.key} runs ${amount} % ${over ? 'over' : 'under'} estimate across ${p.runs} runs (median actual/estimate ratio ${p.ratio ?? 'n/a'})`,
       salience: insightSalience(p.runs, p.medianVariancePct),
       category: 'estimation',
-      evidence: { runs: p.runs, medianVariancePct: p.medianVariancePct, meanVariancePct: p.meanVariancePct, ratio: p.ratio, trend: p.trend },
+      evidence: { ...(p.label ? { name: p.label } : {}), runs: p.runs, medianVariancePct: p.medianVariancePct, meanVariancePct: p.meanVariancePct, ratio: p.ratio, trend: p.trend },
     });
   }
   const late = lateWorkInsight(inputs);

@@ -26,7 +26,7 @@ export interface ReflectionMetrics {
     readonly meanVariancePct: number | null;
     readonly overEstimateRuns: number;
   };
-  readonly drifting: ReadonlyArray<{ readonly dimension: string; readonly key: string; readonly runs: number; readonly medianVariancePct: number }>;
+  readonly drifting: ReadonlyArray<{ readonly dimension: string; readonly key: string; readonly label?: string; readonly runs: number; readonly medianVariancePct: number }>;
   readonly slipped: ReadonlyArray<{ readonly planId: string | null; readonly taskId: string | null; readonly title: string | null; readonly plannedStart: string }> | null;
   readonly unplaced: ReadonlyArray<{ readonly planId: string; readonly taskId: string; readonly reason: string }> | null;
   readonly memories: { readonly count: number; readonly highlights: readonly string[] } | null;
@@ -86,7 +86,7 @@ export function computeReflectionMetrics(inputs: ReflectionInputs): ReflectionMe
     },
     drifting: inputs.patterns
       .filter((p) => p.drifting && p.dimension !== 'all' && p.medianVariancePct !== null)
-      .map((p) => ({ dimension: p.dimension, key: p.key, runs: p.runs, medianVariancePct: round(p.medianVariancePct!, 1) }))
+      .map((p) => ({ dimension: p.dimension, key: p.key, ...(p.label ? { label: p.label } : {}), runs: p.runs, medianVariancePct: round(p.medianVariancePct!, 1) }))
       .sort((a, b) => Math.abs(b.medianVariancePct) - Math.abs(a.medianVariancePct) || a.key.localeCompare(b.key)),
     slipped: blocks
       ? dedupe(

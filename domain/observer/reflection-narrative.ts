@@ -1,6 +1,7 @@
 import type { Insight, Recommendation, ReflectionPeriod } from './reflection.events.js';
 import type { ReflectionMetrics } from './reflection-metrics.js';
 
+const nameOf = (d: { key: string; label?: string }) => (d.label ? `"${d.label}"` : d.key);
 const n = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? 'n/a' : `${v}${unit}`);
 
 /**
@@ -33,7 +34,7 @@ export function templatedReflection(
       : `${e.runs} run(s): ${e.completed} completed, ${e.failed} failed, ${e.cancelled} cancelled, ${e.inProgress} in progress; median variance ${n(e.medianVariancePct, ' %')}.`,
   );
   for (const d of metrics.drifting) {
-    lines.push(`Drifting: ${d.dimension} ${d.key} runs ${d.medianVariancePct > 0 ? 'over' : 'under'} estimate by a median ${Math.abs(d.medianVariancePct)} % across ${d.runs} runs.`);
+    lines.push(`Drifting: ${d.dimension} ${nameOf(d)} runs ${d.medianVariancePct > 0 ? 'over' : 'under'} estimate by a median ${Math.abs(d.medianVariancePct)} % across ${d.runs} runs.`);
   }
   if (metrics.slipped && metrics.slipped.length > 0) {
     lines.push(`Slipped: ${metrics.slipped.map((s) => s.title ?? s.taskId ?? '?').join(', ')}.`);
@@ -47,7 +48,7 @@ export function templatedReflection(
   const recommendations: Recommendation[] = [];
   for (const d of metrics.drifting) {
     recommendations.push({
-      title: `Recalibrate ${d.dimension} ${d.key}`,
+      title: `Recalibrate ${d.dimension} ${nameOf(d)}`,
       detail: `Median variance is ${d.medianVariancePct} % over ${d.runs} runs; future estimates will be scaled by the observed ratio.`,
       priority: Math.abs(d.medianVariancePct) > 50 ? 'high' : 'medium',
     });

@@ -84,7 +84,10 @@ export function problemFor(error: unknown, request: FastifyRequest): Problem {
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  if (problem.status === 503 && !reply.getHeader('retry-after')) reply.header('retry-after', '1');
+  if (!reply.getHeader('retry-after')) {
+    if (typeof problem.retryAfterSeconds === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
+    else if (problem.status === 503) reply.header('retry-after', '1');
+  }
   return reply
     .code(problem.status)
     .type('application/problem+json; charset=utf-8')

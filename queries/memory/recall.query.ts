@@ -47,8 +47,12 @@ export interface Candidate {
 
 // Synonyms count for half of a question's own words.
 const EXPANSION_WEIGHT = 0.5;
-// How many of the question's rarest terms select candidates (all terms still score them).
+// How many of the question's rarest terms select candidates (all terms still score them),
+// and how common a term may be to select: in more than this share of memories it only scores.
 const SELECTIVE_TERMS = 8;
+const SELECTIVE_SHARE = 0.05;
+// Upper bound on rows scored per question (the latency budget).
+const MAX_SCANNED = 3000;
 
 function filterSql(f: RecallFilters, now: Date, alias: string): RawBuilder<unknown> {
   const m = sql.raw(alias);
@@ -92,18 +96,26 @@ export async function recallCandidates(db: Kysely<Database>, tenant: string, q: 
         FROM qt CROSS JOIN st
         LEFT JOIN memory_terms mt ON mt.tenant = ${tenant} AND mt.term = qt.lex
     ),
-    -- candidates come from the rarest terms only: they decide the ranking, and their short
-    -- posting lists keep the scan small however common the question's other words are
+    -- Candidates come from the question's rare terms: they decide the ranking, and their short
+    -- posting lists keep the scan small. A question made only of common words falls back to
+    -- its rarest word, with the scan capped.
     sel AS (
-      SELECT string_agg(quote_literal(lex), ' | ')::tsquery AS q
-        FROM (SELECT lex FROM w WHERE df > 0 ORDER BY idf DESC LIMIT ${SELECTIVE_TERMS}) x
+      SELECT coalesce(
+        (SELECT string_agg(quote_literal(lex), ' | ')::tsquery
+           FROM (SELECT lex FROM w WHERE df > 0 AND df <= ${SELECTIVE_SHARE}::float8 * (SELECT n FROM st)
+                  ORDER BY idf DESC LIMIT ${SELECTIVE_TERMS}) x),
+        (SELECT quote_literal(lex)::tsquery FROM w WHERE df > 0 ORDER BY idf DESC LIMIT 1)) AS q
+    ),
+    matched AS (
+      SELECT m.id, m.search FROM memories m, sel
+       WHERE ${hasTerms} AND sel.q IS NOT NULL AND m.tenant = ${tenant} AND m.search @@ sel.q AND ${where}
+       LIMIT ${MAX_SCANNED}
     ),
     text_hits AS (
       SELECT m.id,
              (SELECT sum(w.idf) FROM w WHERE m.search @@ w.q)
                * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length(m.search) / st.avglen)) AS bm
-        FROM memories m, sel, st
-       WHERE ${hasTerms} AND sel.q IS NOT NULL AND m.tenant = ${tenant} AND m.search @@ sel.q AND ${where}
+        FROM matched m, st
        ORDER BY bm DESC
        LIMIT ${q.textLimit}
     ),

@@ -87,9 +87,11 @@ async function allPatterns(db: Kysely<Database>, tenant: string): Promise<Patter
     .orderBy('dimension')
     .orderBy('key')
     .execute();
+  const names = await workflowNames(db, tenant);
   return rows.map((r) => ({
     dimension: r.dimension,
     key: r.key,
+    ...(r.dimension === 'workflow' && names.has(r.key) ? { label: names.get(r.key)! } : {}),
     runs: r.runs,
     medianVariancePct: num(r.median_variance_pct),
     meanVariancePct: num(r.mean_variance_pct),
@@ -97,6 +99,12 @@ async function allPatterns(db: Kysely<Database>, tenant: string): Promise<Patter
     trend: r.trend,
     drifting: r.drifting,
   }));
+}
+
+async function workflowNames(db: Kysely<Database>, tenant: string): Promise<Map<string, string>> {
+  if (!(await tableColumns(db, 'workflows'))) return new Map();
+  const { rows } = await sql<{ id: string; name: string }>`SELECT id, name FROM workflows WHERE tenant = ${tenant}`.execute(db);
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** The latest scheduler run per plan whose run was recorded in the period, and its unplaced tasks. */

@@ -38,5 +38,8 @@ describe('SqlIdempotencyStore', () => {
     await store.begin({ tenant: 'acme', key: 'k3', fingerprint: 'a', now: t0 });
     await store.complete({ tenant: 'acme', key: 'k3', response, now: t0 });
     expect(await store.begin({ tenant: 'acme', key: 'k3', fingerprint: 'b', now: new Date(t0.getTime() + 120_000) })).toEqual({ outcome: 'started' });
+    await store.begin({ tenant: 'acme', key: 'k4', fingerprint: 'a', now: t0 });
+    expect(await store.purgeExpired(new Date(t0.getTime() + 120_000))).toBeGreaterThanOrEqual(1);
+    expect(await store.begin({ tenant: 'acme', key: 'k4', fingerprint: 'z', now: new Date(t0.getTime() + 120_000) })).toEqual({ outcome: 'started' });
   });
 });

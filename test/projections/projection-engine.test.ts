@@ -9,7 +9,7 @@ import { startProjectionEngine, type ProjectionEngine } from '../../projections/
 import { skipEvent } from '../../projections/engine/projection-skips.js';
 import { rebuildProjection } from '../../projections/engine/rebuild.js';
 import { dropReplay, inReplaySchema, listReplays, replayInto } from '../../projections/engine/replay.js';
-import type { Projection } from '../../projections/projection.js';
+import type { Projection, Reactor } from '../../projections/projection.js';
 import { projectionSpec, readRows } from '../support/projection-spec.js';
 import { databaseKinds, type TestDatabase } from '../support/test-database.js';
 import { createLedgerTables, credit, ledgerProjection } from './fixtures/ledger.projection.js';
@@ -209,6 +209,40 @@ describe.each(databaseKinds)('projection engine on $kind', ({ kind, open }) => {
     expect(schemas).toEqual([]);
     const cp = await t.handle.db.selectFrom('projection_checkpoints').selectAll().where('name', '=', p).executeTakeFirstOrThrow();
     expect(cp).toMatchObject({ version: 2, state: 'live', rebuild_started_at: null });
+  });
+
+  it('reactors: own checkpoint, every subscribed event at least once, stall on persistent failure', async () => {
+    const p = await fresh();
+    const seen: number[] = [];
+    let failing = true;
+    const reactor: Reactor = {
+      name: `${p}_reactor`,
+      eventTypes: [`${p}.Credited`],
+      async handle(event) {
+        if (failing && isPoison(event)) throw new Error('calendar said 500');
+        seen.push(event.position);
+      },
+    };
+    engine = startProjectionEngine({
+      db: t.handle.db,
+      store: t.handle.eventStore,
+      lock,
+      projections: [],
+      reactors: [reactor],
+      pollIntervalMs: 200,
+      retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
+    });
+    const first = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 1 }]);
+    const poisonAt = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 2, poison: true }]);
+    expect(await engine.waitForPosition(first, [reactor.name], 5000)).toBe(true);
+    await expect.poll(async () => (await engine!.status())[0], { timeout: 5000 }).toMatchObject({ kind: 'reactor', state: 'stalled', errorPosition: poisonAt });
+    failing = false;
+    engine.retry(reactor.name);
+    expect(await engine.waitForPosition(poisonAt, [reactor.name], 5000)).toBe(true);
+    expect(seen).toEqual([first, poisonAt]);
+    const cp = await t.handle.db.selectFrom('projection_checkpoints').selectAll().where('name', '=', reactor.name).executeTakeFirstOrThrow();
+    expect(cp).toMatchObject({ kind: 'reactor', state: 'live' });
+    expect(Number(cp.position)).toBeGreaterThanOrEqual(poisonAt);
   });
 
   it('a version change rebuilds on start-up', async () => {
