@@ -56,7 +56,7 @@ const percentile = (samples: number[], p: number) => {
 
 async function main(): Promise<void> {
   const scratch = await scratchDatabase();
-  const handle = await openPostgres({ url: scratch.url, poolSize: 12, listen: true, pollIntervalMs: 500 });
+  const handle = await openPostgres({ url: scratch.url, poolSize: 20, listen: true, pollIntervalMs: 500 });
   const lock = new PostgresProjectionLock(scratch.url, { ownerId: 'bench' });
   const results: Array<Record<string, string | number>> = [];
   let engineHandle: Awaited<ReturnType<typeof openPostgres>> | undefined;
@@ -107,9 +107,9 @@ async function main(): Promise<void> {
     });
 
     // 2. Live lag under a steady command rate.
-    // The engine has its own small pool, as in `almanac worker`: its reads must not queue
-    // behind hundreds of command appends waiting for the API's pool.
-    engineHandle = await openPostgres({ url: scratch.url, poolSize: 4, listen: true, pollIntervalMs: 500 });
+    // By default the engine has its own pool, as `almanac worker` does (woken
+    // by NOTIFY); BENCH_ENGINE_POOL=shared shares the API's handle, as `almanac serve` does.
+    engineHandle = process.env.BENCH_ENGINE_POOL !== 'shared' ? await openPostgres({ url: scratch.url, poolSize: 4, listen: true, pollIntervalMs: 500 }) : handle;
     const engine = startProjectionEngine({ db: engineHandle.db, store: engineHandle.eventStore, lock, projections: [projection], batchSize: 1000, pollIntervalMs: 500 });
     await engine.waitForPosition(rebuilt.position, ['bench'], 30_000);
     const lags: number[] = [];
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     const achieved = total / ((performance.now() - t0) / 1000);
     await engine.stop();
     results.push({
-      case: `live lag at ${RATE} commands/s for ${LIVE_SECONDS} s (append call → visible)`,
+      case: `live lag at ${RATE} commands/s for ${LIVE_SECONDS} s (append call → visible), engine pool ${engineHandle === handle ? 'shared' : 'separate'}`,
       achieved_rate: round(achieved, 0),
       p50_ms: round(percentile(lags, 50)),
       p99_ms: round(percentile(lags, 99)),
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await lock.close();
-    await engineHandle?.close();
+    if (engineHandle !== handle) await engineHandle?.close();
     await handle.close();
     await scratch.drop();
   }

@@ -20,9 +20,11 @@ import type { Clock, IdGenerator } from '../ports/clock.port.js';
 import type { SecretBox } from '../ports/secret-box.port.js';
 import type { EnvConfig } from './env.config.js';
 import { createLogger } from './logger.js';
+import { zepSyncHealth } from '../queries/memory/zep-sync-backlog.query.js';
 import { memoryRouteDeps } from './memory-deps.js';
 import { openDatabase } from './open-database.js';
 import { schedulerRouteDeps } from './scheduler-deps.js';
+import { calendarConnectionsHealth } from '../adapters/google/calendar-connections.health.js';
 import { observerRouteDeps } from './observer-deps.js';
 import { plannerRouteDeps } from './planner-deps.js';
 import { randomUUID } from 'node:crypto';
@@ -93,8 +95,9 @@ export function composeCoreDeps(infra: Infrastructure): CoreDeps {
       databaseHealth(database.kind, database.location, () => database.ping()),
       cacheHealth(infra.cache, Boolean(infra.valkey)),
       configuredHealth('llm', Boolean(config.LLM_API_KEY), 'LLM_API_KEY not set: offline planner'),
-      configuredHealth('zep', Boolean(config.ZEP_API_KEY), 'ZEP_API_KEY not set: recall uses Postgres only'),
+      zepSyncHealth(database.db, Boolean(config.ZEP_API_KEY)),
       configuredHealth('calendar', Boolean(config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET), 'Google not configured: built-in calendar'),
+      ...(config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET ? [calendarConnectionsHealth(database.db)] : []),
     ],
     // From the checkpoints, so they cover projections owned by any worker process; `serve`
     // swaps in the in-process engine's faster versions when it runs the projections itself.

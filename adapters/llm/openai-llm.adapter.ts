@@ -117,9 +117,10 @@ export class OpenAiLlmAdapter implements LlmPort {
             type: 'json_schema',
             json_schema: {
               name: request.schemaName,
-              // Not strict: strict mode rejects optional fields; zod validates the answer anyway.
+              // Not strict: strict mode rejects optional fields; zod validates the answer anyway. The
+              // input side of the schema leaves defaulted fields optional for the model.
               strict: false,
-              schema: z.toJSONSchema(request.schema, { unrepresentable: 'any' }) as Record<string, unknown>,
+              schema: z.toJSONSchema(request.schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>,
             },
           },
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
@@ -138,7 +139,7 @@ export class OpenAiLlmAdapter implements LlmPort {
 
 function mapSdkError(err: unknown, model: string): Error {
   if (err instanceof APIConnectionTimeoutError) return new TransientLlmError('the request timed out', 'timeout');
-  if (err instanceof APIUserAbortError) return new AppError('LLM.ABORTED', 'the LLM call was aborted', { model });
+  if (err instanceof APIUserAbortError) return new AppError('LLM.UNAVAILABLE', 'the LLM call was aborted by the caller', { model, aborted: true });
   if (err instanceof APIError) {
     const status = err.status;
     if (status === undefined) return new TransientLlmError(`connection failed: ${err.message}`, 'connection');

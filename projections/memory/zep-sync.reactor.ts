@@ -215,11 +215,3 @@ export function zepSyncReactor(writer: ExternalMemoryWriter, options: ZepSyncOpt
     drain,
   };
 }
-
-/** Backlog for health and status: rows waiting, failing, and the last error. */
-export async function zepSyncBacklog(db: Kysely<Database>): Promise<{ pending: number; failed: number; lastError: string | null }> {
-  const rows = await db.selectFrom('zep_sync').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('status', 'in', ['pending', 'failed']).groupBy('status').execute();
-  const last = await db.selectFrom('zep_sync').select('last_error').where('status', '=', 'failed').orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
-  const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-  return { pending: count('pending'), failed: count('failed'), lastError: last?.last_error ?? null };
-}

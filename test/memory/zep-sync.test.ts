@@ -3,7 +3,8 @@ import { ZepMemory } from '../../adapters/zep/zep-memory.adapter.js';
 import { assertFact, retractFact } from '../../commands/memory/fact-commands.handler.js';
 import { remember } from '../../commands/memory/remember.handler.js';
 import type { Reactor } from '../../projections/projection.js';
-import { zepSyncBacklog, zepSyncReactor } from '../../projections/memory/zep-sync.reactor.js';
+import { zepSyncReactor } from '../../projections/memory/zep-sync.reactor.js';
+import { zepSyncBacklog, zepSyncHealth } from '../../queries/memory/zep-sync-backlog.query.js';
 import { serverTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { FakeZep } from './fake-zep.server.js';
 import { memoryFixture } from './memory-fixture.js';
@@ -104,6 +105,7 @@ describe('Zep sync reactor against a local Zep', () => {
     expect(r.map((x) => x.status)).toEqual(['failed', 'failed', 'failed', 'failed']);
     expect(r[0]!.last_error).toContain('ZEP.UNAVAILABLE');
     expect(await zepSyncBacklog(f.db)).toMatchObject({ pending: 0, failed: 4, lastError: expect.stringContaining('503') });
+    expect(await zepSyncHealth(f.db, true).check()).toMatchObject({ state: 'warn' });
 
     // a timeout (server hangs past the 300 ms budget) is just another transient failure
     now = new Date('2026-11-25T11:00:00.000Z');

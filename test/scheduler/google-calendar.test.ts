@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinCalendar } from '../../adapters/calendar/builtin-calendar.adapter.js';
 import { calendarRouter } from '../../adapters/calendar/calendar-router.adapter.js';
+import { calendarConnectionsHealth } from '../../adapters/google/calendar-connections.health.js';
 import { GoogleCalendar } from '../../adapters/google/google-calendar.adapter.js';
 import { googleEventId } from '../../adapters/google/google-event-id.js';
 import { AesGcmSecretBox, parseSecretKey } from '../../adapters/security/aes-gcm-secret-box.adapter.js';
@@ -133,5 +134,6 @@ describe('Google Calendar adapter (against a local fake Google)', () => {
     await expect(schedulePlan(fresh.deps, { planId: PLAN, horizonDays: 7 }, fresh.ctx())).rejects.toMatchObject({ code: 'CALENDAR.RECONNECT_NEEDED' });
     expect(await google.calendarFor('acme')).toMatchObject({ provider: 'google', state: 'reconnect_needed' });
     expect(await google.reconnectNeeded()).toBe(1);
+    expect(await calendarConnectionsHealth(db.handle.db).check()).toMatchObject({ state: 'warn', detail: expect.stringContaining('reconnect needed') });
   });
 });
