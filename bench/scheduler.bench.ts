@@ -76,6 +76,7 @@ const rescheduleInput: ScheduleInput = {
   existingBlocks: result.blocks.map((b) => ({ blockId: b.blockId, taskId: b.taskId, start: b.start, end: b.end })),
 };
 solveSchedule(rescheduleInput);
+if (process.env.DUMP_RESCHEDULE) writeFileSync(process.env.DUMP_RESCHEDULE, JSON.stringify(rescheduleInput));
 const reruns: number[] = [];
 let re = solveSchedule(rescheduleInput);
 for (let i = 0; i < 5; i++) {

@@ -7,6 +7,12 @@ import type { EngineLogger } from '../projections/engine/engine-logger.js';
 import type { Projection, Reactor } from '../projections/projection.js';
 import { projections as registeredProjections, reactorsFor, type ReactorDeps } from '../projections/registry.js';
 import type { ProjectionLock } from '../ports/projection-lock.port.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../ports/database.schema.js';
+import type { SecretBox } from '../ports/secret-box.port.js';
+import type { EnvConfig } from './env.config.js';
+import { memoryReactorDeps } from './memory-deps.js';
+import { schedulerReactorDeps } from './scheduler-deps.js';
 
 /**
  * Ownership: an advisory lock on a dedicated connection for a server, a set in memory for
@@ -63,4 +69,10 @@ export function startProjectionWorkers(input: {
       await lock.close();
     },
   };
+}
+
+/** What the registered reactors need, from configuration (each area's optional adapters). */
+export function reactorDepsFrom(config: EnvConfig, db: Kysely<Database>, secretBox: SecretBox): ReactorDeps {
+  const scheduler = schedulerReactorDeps(config, db, secretBox);
+  return { memory: memoryReactorDeps(config), ...(scheduler ? { scheduler } : {}) };
 }

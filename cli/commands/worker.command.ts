@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { composeInfrastructure } from '../../runtime/composition-root.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openDatabase } from '../../runtime/open-database.js';
-import { startProjectionWorkers } from '../../runtime/projection-workers.js';
+import { reactorDepsFrom, startProjectionWorkers } from '../../runtime/projection-workers.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerWorker(program: Command, ctx: CliContext): void {
@@ -13,7 +14,13 @@ export function registerWorker(program: Command, ctx: CliContext): void {
       const logger = createLogger({ level: config.LOG_LEVEL });
       // listen: appends by API processes wake this worker at once (polling is the fallback).
       const database = await openDatabase(config, { listen: true, migrate: true, onError: (err) => logger.warn({ err }, 'database connection error') });
-      const running = startProjectionWorkers({ database, databaseUrl: config.DATABASE_URL, logger });
+      const infra = composeInfrastructure({ config, database, logger });
+      const running = startProjectionWorkers({
+        database,
+        databaseUrl: config.DATABASE_URL,
+        logger,
+        reactorDeps: reactorDepsFrom(config, database.db, infra.secretBox),
+      });
       logger.info({ database: database.location }, 'projection worker started');
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());

@@ -17,6 +17,8 @@ export interface ScenarioHost {
   readonly project: () => Promise<void>;
   readonly now: () => Date;
   readonly say: (line: string) => void;
+  /** `auto` lets the planner use its LLM when one is configured (default: offline). */
+  readonly planMode?: 'auto' | 'offline';
 }
 
 export interface PlannedTask {
@@ -34,7 +36,7 @@ export interface ScenarioResult {
   readonly unplaced: number;
   readonly runs: number;
   readonly daily: { readonly created: boolean; readonly narrative: string };
-  readonly weekly: { readonly created: boolean; readonly narrative: string; readonly factIds: readonly string[] };
+  readonly weekly: { readonly created: boolean; readonly narrative: string; readonly factIds: readonly string[]; readonly generator: Record<string, unknown> };
   readonly patternFacts: readonly string[];
   readonly secondPlan: { readonly planId: string; readonly tasks: readonly PlannedTask[] };
   /** Steps that could not run because another area's piece is missing. */
@@ -109,7 +111,7 @@ export async function runLearningLoop(host: ScenarioHost): Promise<ScenarioResul
   const createPlan = async (label: string) => {
     const created = await call<{ planId: string; mode: string }>('POST', '/api/v1/planner/plan', {
       intent: 'Write the onboarding guide for our new client Acme',
-      mode: 'offline',
+      mode: host.planMode ?? 'offline',
     });
     await host.project();
     const plan = await call<{ tasks: PlannedTask[] }>('GET', `/api/v1/planner/plans/${created.planId}`);
@@ -190,7 +192,11 @@ export async function runLearningLoop(host: ScenarioHost): Promise<ScenarioResul
 
     const weeklyAt = weekStart.set({ weekday: 7, hour: 19 }).toUTC().toISO()!;
     say('8. Weekly reflection (Sunday evening)');
-    const weekly = await call<{ created: boolean; factIds: string[]; reflection: { narrative: string; recommendations: Array<{ title: string; detail: string }> } }>(
+    const weekly = await call<{
+      created: boolean;
+      factIds: string[];
+      reflection: { narrative: string; recommendations: Array<{ title: string; detail: string }>; generator: Record<string, unknown> };
+    }>(
       'POST',
       `/api/v1/observer/reflect?mode=weekly&at=${encodeURIComponent(weeklyAt)}`,
     );
@@ -214,7 +220,7 @@ export async function runLearningLoop(host: ScenarioHost): Promise<ScenarioResul
       unplaced: schedule.unplaced.length,
       runs,
       daily: { created: daily.created, narrative: daily.reflection.narrative },
-      weekly: { created: weekly.created, narrative: weekly.reflection.narrative, factIds: weekly.factIds },
+      weekly: { created: weekly.created, narrative: weekly.reflection.narrative, factIds: weekly.factIds, generator: weekly.reflection.generator },
       patternFacts: facts.facts.map((f) => f.content),
       secondPlan,
       gaps,
@@ -230,7 +236,7 @@ export async function runLearningLoop(host: ScenarioHost): Promise<ScenarioResul
       unplaced: 0,
       runs: 0,
       daily: { created: false, narrative: '' },
-      weekly: { created: false, narrative: '', factIds: [] },
+      weekly: { created: false, narrative: '', factIds: [], generator: {} },
       patternFacts: [],
       secondPlan: { planId: '', tasks: [] },
       gaps,

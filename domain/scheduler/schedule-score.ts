@@ -1,7 +1,7 @@
 import type { ParsedScheduleInput } from './schedule-input.js';
 import type { LateTask, ScheduledBlock, ScheduleScore, UnplacedTask } from './schedule-result.js';
 import { fromIso, HOUR_MS } from './time-interval.js';
-import { workingWindows } from './working-hours.js';
+import { dailyWindows } from './working-hours.js';
 
 /** Weights of the soft objectives; hard constraints are never traded against these. */
 export const scoreWeights = {
@@ -37,7 +37,11 @@ export function scoreSchedule(args: {
   const prefs = input.preferences;
   const focusWindows =
     blocks.length > 0 && input.tasks.some((t) => t.focus)
-      ? workingWindows({ start: Math.min(...blocks.map((b) => fromIso(b.start))), end: Math.max(...blocks.map((b) => fromIso(b.end))) }, prefs.workingHours, prefs.timezone, () => prefs.focusHours)
+      ? dailyWindows(
+          { start: Math.min(args.spanStart, ...blocks.map((b) => fromIso(b.start))), end: Math.max(fromIso(input.horizon.end), ...blocks.map((b) => fromIso(b.end))) },
+          prefs.focusHours,
+          prefs.timezone,
+        )
       : [];
   for (const t of input.tasks) {
     const bs = byTask.get(t.taskId) ?? [];

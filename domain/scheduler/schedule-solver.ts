@@ -4,7 +4,7 @@ import { scheduleInputSchema, type ParsedScheduleInput, type ScheduleInput, type
 import type { ConstraintName, LateTask, ScheduledBlock, ScheduleResult, UnplacedTask } from './schedule-result.js';
 import { scoreSchedule } from './schedule-score.js';
 import { fromIso, HOUR_MS, MINUTE_MS, subtractIntervals, toIso, type Interval } from './time-interval.js';
-import { assertTimezone, localDate, workingWindows, type WorkingWindow } from './working-hours.js';
+import { assertTimezone, dailyWindows, localDate, workingWindows, type WorkingWindow } from './working-hours.js';
 
 interface Chunk extends Interval {
   readonly day: string;
@@ -157,7 +157,7 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
   };
   const failed = new Set<string>();
   const failures: UnplacedTask[] = [];
-  const focusAll = input.tasks.some((t) => t.focus) ? workingWindows(span, prefs.workingHours, prefs.timezone, () => prefs.focusHours) : [];
+  const focusAll = input.tasks.some((t) => t.focus) ? dailyWindows(span, prefs.focusHours, prefs.timezone) : [];
   const runPending = (queue: string[]) => {
     // A task is ready when none of its dependencies is still queued.
     const queued = new Set(queue);

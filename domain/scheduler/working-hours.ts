@@ -23,6 +23,28 @@ export function assertTimezone(timezone: string): void {
  * not exist (spring-forward gap) starts when the clock resumes.
  */
 export function workingWindows(span: Interval, hours: WorkingHours, timezone: string, ranges?: (day: DateTime) => readonly TimeRange[]): WorkingWindow[] {
+  // Timezone math (Intl under luxon) dominates a run; the same horizon recurs (dry run,
+  // run, reschedule), so recent results are kept. Callers must not mutate the result.
+  const key = ranges ? undefined : `${span.start}|${span.end}|${timezone}|${JSON.stringify(hours)}`;
+  const hit = key === undefined ? undefined : recent.get(key);
+  if (hit) return hit;
+  const out = computeWindows(span, hours, timezone, ranges);
+  if (key !== undefined) {
+    if (recent.size >= 32) recent.delete(recent.keys().next().value!);
+    recent.set(key, out);
+  }
+  return out;
+}
+
+const recent = new Map<string, WorkingWindow[]>();
+
+/** The focus-hours variant: the same ranges every day. */
+export const dailyWindows = (span: Interval, ranges: readonly TimeRange[], timezone: string): WorkingWindow[] => {
+  const every = Object.fromEntries(weekdays.map((d) => [d, [...ranges]])) as WorkingHours;
+  return workingWindows(span, every, timezone);
+};
+
+function computeWindows(span: Interval, hours: WorkingHours, timezone: string, ranges?: (day: DateTime) => readonly TimeRange[]): WorkingWindow[] {
   const out: WorkingWindow[] = [];
   let day = DateTime.fromMillis(span.start, { zone: timezone }).startOf('day');
   const lastDay = DateTime.fromMillis(span.end, { zone: timezone }).startOf('day');

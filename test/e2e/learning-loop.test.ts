@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLearningLoop, type ScenarioResult } from '../../cli/demo/learning-loop.scenario.js';
 import { catchUp } from '../../projections/engine/catch-up.js';
 import { projections } from '../../projections/registry.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { testApp, type TestApp } from '../http/support/test-app.js';
 
 /**
@@ -66,5 +67,77 @@ describe('the learning loop, end to end', () => {
 
   it('prints each step so a person can follow', () => {
     expect(lines.filter((l) => /^\d\. /.test(l)).map((l) => l.split(' ')[0])).toEqual(['1.', '2.', '3.', '4.', '5.', '6.', '7.', '8.', '9.']);
+  });
+});
+
+/** The same loop with a model behind the planner and the observer (a local fake OpenAI server). */
+describe('the learning loop with an LLM (fake OpenAI-compatible server)', () => {
+  let t: TestApp;
+  let fake: FakeOpenAiServer;
+  let result: ScenarioResult;
+  beforeAll(async () => {
+    fake = await startFakeOpenAiServer();
+    fake.setFallback((req) => {
+      const schema = req.body?.response_format?.json_schema?.name;
+      const usage = { prompt_tokens: 1200, completion_tokens: 300 };
+      if (schema === 'sop') {
+        return {
+          usage,
+          content: JSON.stringify({
+            title: 'Onboarding guide for Acme',
+            steps: [
+              {
+                id: 's1',
+                title: 'Guide',
+                tasks: [
+                  { id: 't1', title: 'Kick-off call with the client', estimatedHours: 1, billable: true, category: 'meeting' },
+                  { id: 't2', title: 'Draft the onboarding guide', estimatedHours: 3, billable: true, category: 'writing', dependsOn: ['t1'] },
+                  { id: 't3', title: 'Review and polish the guide', estimatedHours: 1.5, billable: true, category: 'writing', dependsOn: ['t2'] },
+                ],
+              },
+            ],
+          }),
+        };
+      }
+      return {
+        usage,
+        content: JSON.stringify({
+          narrative: 'Onboarding work ran about half again over its estimates all week.',
+          recommendations: [{ title: 'Pad onboarding estimates', detail: 'Plan 1.5x the hours for writing.', priority: 'high' }],
+        }),
+      };
+    });
+    t = await testApp({ env: { ALMANAC_TIMEZONE: 'UTC', LLM_API_KEY: 'test-key', LLM_BASE_URL: fake.baseURL } });
+    const { db, eventStore } = t.database.handle;
+    result = await runLearningLoop({
+      app: t.app,
+      store: eventStore,
+      apiKey: t.keys.admin,
+      tenant: 'acme',
+      timezone: 'UTC',
+      planMode: 'auto',
+      now: () => new Date(),
+      say: () => undefined,
+      project: async () => {
+        for (const p of projections) await catchUp(db, eventStore, p);
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  });
+
+  it('plans with the model, reflects with the model, learns, and calibrates the next plan', () => {
+    expect(result.gaps).toEqual([]);
+    expect(result.weekly.narrative).toBe('Onboarding work ran about half again over its estimates all week.');
+    expect(result.weekly.generator).toMatchObject({ mode: 'llm', promptTemplate: 'weekly_reflection', usage: { promptTokens: 1200, completionTokens: 300 } });
+    expect(result.patternFacts).toEqual(expect.arrayContaining([expect.stringContaining('over estimate across')]));
+    for (const [i, task] of result.secondPlan.tasks.entries()) {
+      expect(task.estimatedHours).toBeGreaterThan(result.firstPlan.tasks[i]!.estimatedHours);
+    }
+    const schemas = fake.requests.map((r) => r.body?.response_format?.json_schema?.name);
+    expect(schemas).toContain('sop');
+    expect(schemas).toContain('reflection');
   });
 });

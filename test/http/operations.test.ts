@@ -13,7 +13,7 @@ sink.on('data', (c: Buffer) => lines.push(...c.toString().split('\n').filter(Boo
 let t: TestApp;
 beforeAll(async () => {
   t = await testApp({
-    env: { REQUEST_TIMEOUT_MS: '800', READ_WAIT_TIMEOUT_MS: '200' },
+    env: { REQUEST_TIMEOUT_MS: '2500', READ_WAIT_TIMEOUT_MS: '1000' },
     overrides: (deps) => ({
       ...deps,
       logger: createLogger({ level: 'info', destination: sink }),
@@ -77,7 +77,7 @@ describe('read-your-writes', () => {
 
 describe('timeouts', () => {
   it('ends a request that outlives REQUEST_TIMEOUT_MS with 503 HTTP.TIMEOUT', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/probe/slow?ms=2000', headers: t.auth(t.keys.read) });
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/probe/slow?ms=4000', headers: t.auth(t.keys.read) });
     expect(res.statusCode).toBe(503);
     expect(res.json().code).toBe('HTTP.TIMEOUT');
   });

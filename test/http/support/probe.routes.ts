@@ -97,7 +97,7 @@ export const probeRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'probeSlow',
         description: 'Test-only query that takes as long as asked.',
-        querystring: z.object({ ms: z.coerce.number().int().min(0).max(2000).default(0) }),
+        querystring: z.object({ ms: z.coerce.number().int().min(0).max(5000).default(0) }),
       },
     },
     async (request) => {
