@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { MemoryCache } from '../adapters/cache/memory-cache.adapter.js';
 import { ValkeyCache } from '../adapters/cache/valkey-cache.adapter.js';
 import { openValkey } from '../adapters/cache/valkey-client.js';
@@ -74,7 +75,8 @@ const percentiles = (s: LatencySamples) => ({ p50_ms: round(s.percentile(50)), p
 async function main() {
   const scratch = await createScratchDatabase('almanac_bench_mem');
   const handle = await openPostgres({ url: scratch.url, listen: false, poolSize: WRITERS + 4, pollIntervalMs: 1000 });
-  const results: Record<string, unknown> = { memories: MEMORIES, queries: QUERIES, writers: WRITERS };
+  // Figures depend on what else the machine does: the load average goes with them.
+  const results: Record<string, unknown> = { memories: MEMORIES, queries: QUERIES, writers: WRITERS, loadavg_at_start: loadavg().map((x) => round(x)) };
   const valkeyUrl = process.env.BENCH_VALKEY_URL ?? process.env.TEST_VALKEY_URL ?? 'redis://127.0.0.1:6379';
   const valkey = openValkey(valkeyUrl);
   try {
@@ -150,6 +152,7 @@ async function main() {
     await handle.close();
     await scratch.drop();
   }
+  results.loadavg_at_end = loadavg().map((x) => round(x));
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('./results/memory.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -6,6 +6,7 @@
  * an in-memory PGlite with EVAL_PGLITE=1 (slower to ingest).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { migrateToLatest } from '../../adapters/db/migrate.js';
 import { openPGlite } from '../../adapters/pglite/pglite-database.js';
@@ -96,6 +97,7 @@ async function main() {
     ingest: { ms: ingestMs, turnsPerSecond: Math.round((dataset.turns.length / ingestMs) * 1000) },
     recallLatencyMs: { p50: Math.round(pct(50) * 10) / 10, p99: Math.round(pct(99) * 10) / 10 },
     totalSeconds: Math.round((Date.now() - started) / 100) / 10,
+    loadavg: loadavg().map((x) => Math.round(x * 10) / 10),
   };
   console.table(table);
   console.log(JSON.stringify({ ...report, recallAtK: undefined }, null, 2));

@@ -222,7 +222,7 @@ describe('readAll with transactions committing out of position order (postgres)'
     const following = followers.map(follow);
     await Promise.all([...Array.from({ length: 16 }, (_, w) => writer(w)), slowWriter(100), slowWriter(101)]);
     writing = false;
-    await Promise.race([Promise.all(following), sleep(30_000).then(() => Promise.reject(new Error('followers timed out')))]);
+    await Promise.race([Promise.all(following), sleep(120_000).then(() => Promise.reject(new Error('followers timed out')))]);
 
     expect(appended.length).toBeGreaterThan(16 * 250);
     for (const f of followers) expectExactlyOnceInOrder(f.delivered, appended);

@@ -3,7 +3,8 @@ import { catchUp } from '../../projections/engine/catch-up.js';
 import { testApp, type TestApp } from '../http/support/test-app.js';
 import { memoryProjections } from './memory-fixture.js';
 
-describe.each(['postgres', 'pglite'] as const)('memory routes on %s', (database) => {
+// Routes on Postgres; the same commands and queries run on PGlite in memory.integration.test.ts.
+describe.each(['postgres'] as const)('memory routes on %s', (database) => {
   let t: TestApp;
   const project = async () => {
     for (const p of memoryProjections) await catchUp(t.database.handle.db, t.database.handle.eventStore, p);

@@ -15,7 +15,7 @@ describe('Zep sync reactor against a local Zep', () => {
   let f: ReturnType<typeof memoryFixture>;
   const waits: number[] = [];
   const adapter = (over: Partial<ConstructorParameters<typeof ZepMemory>[0]> = {}) =>
-    new ZepMemory({ apiKey: 'test', baseUrl: zep.baseUrl, timeoutMs: 300, maxRetries: 2, initialBackoffMs: 1, sleep: async (ms) => void waits.push(ms), ...over });
+    new ZepMemory({ apiKey: 'test', baseUrl: zep.baseUrl, timeoutMs: 5000, maxRetries: 2, initialBackoffMs: 1, sleep: async (ms) => void waits.push(ms), ...over });
 
   /** Feeds every event after `from` to the reactor, like the engine would. */
   const run = async (reactor: Reactor, from = 0) => {
@@ -107,10 +107,10 @@ describe('Zep sync reactor against a local Zep', () => {
     expect(await zepSyncBacklog(f.db)).toMatchObject({ pending: 0, failed: 4, lastError: expect.stringContaining('503') });
     expect(await zepSyncHealth(f.db, true).check()).toMatchObject({ state: 'warn' });
 
-    // a timeout (server hangs past the 300 ms budget) is just another transient failure
+    // a timeout (server hangs past the adapter's 1 s budget) is just another transient failure
     now = new Date('2026-11-25T11:00:00.000Z');
-    for (let i = 0; i < 3; i++) zep.faults.push({ hangMs: 800 });
-    await reactor.drain(f.db);
+    for (let i = 0; i < 3; i++) zep.faults.push({ hangMs: 4000 });
+    await zepSyncReactor(adapter({ breakerThreshold: 100, timeoutMs: 1000 }), { clock: () => now }).drain(f.db);
     r = await rows();
     expect(r[0]!.status).toBe('failed');
     expect(r[0]!.attempts).toBe(2);
