@@ -2,7 +2,8 @@ import closeWithGrace from 'close-with-grace';
 import type { Command } from 'commander';
 import { buildApp } from '../../http/app.js';
 import { openRuntime } from '../../runtime/composition-root.js';
-import { startProjectionWorkers } from '../../runtime/projection-workers.js';
+import { reactorDepsFrom, startProjectionWorkers } from '../../runtime/projection-workers.js';
+import { startObserverSchedule } from '../../runtime/observer-deps.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerServe(program: Command, ctx: CliContext): void {
@@ -16,13 +17,28 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const logger = runtime.logger!;
       const projections =
         options.projections && config.PROJECTIONS
-          ? startProjectionWorkers({ database: runtime.database, databaseUrl: config.DATABASE_URL, logger })
+          ? startProjectionWorkers({
+              database: runtime.database,
+              databaseUrl: config.DATABASE_URL,
+              logger,
+              reactorDeps: reactorDepsFrom(config, runtime.database.db, runtime.secretBox),
+            })
           : undefined;
       const app = await buildApp(
         projections
           ? { ...runtime.appDeps, waitForPosition: projections.engine.waitForPosition, projectionStatus: () => projections.engine.status() }
           : runtime.appDeps,
       );
+      // The built-in reflection schedule runs beside the projections, so a compose setup with
+      // `serve --no-projections` and a worker does not reflect twice per period.
+      const observer = runtime.appDeps.observer;
+      const schedule =
+        projections && observer
+          ? startObserverSchedule(runtime.appDeps, config, {
+              writer: observer.writer,
+              onError: (err) => logger.warn({ err }, 'scheduled reflection failed'),
+            })
+          : undefined;
       // Idempotency keys are kept 24 h; sweeping hourly keeps the table small.
       const sweep = setInterval(() => {
         runtime.appDeps.idempotency.purgeExpired(new Date()).catch((err: unknown) => logger.warn({ err }, 'idempotency sweep failed'));
@@ -32,6 +48,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         if (err) logger.error({ err }, 'shutting down after an error');
         else logger.info({ signal }, 'shutting down');
         clearInterval(sweep);
+        schedule?.stop();
         await app.close();
         await projections?.close();
         await runtime.close();

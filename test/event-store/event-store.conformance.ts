@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlEventErasure } from '../../adapters/event-store/sql-event-erasure.js';
 import { AppError } from '../../domain/shared/app-error.js';
 import { eventIdsForCommand } from '../../domain/shared/event-ids.js';
 import type { EventStore, NewEvent } from '../../ports/event-store.port.js';
@@ -495,6 +496,18 @@ export function eventStoreConformance(kind: string, open: () => Promise<TestData
         // Erasing twice changes nothing; the setting does not leak into later statements.
         expect((await exec(`SELECT almanac_erase_event('${e.id}', 'again') AS erased`)).rows[0]).toMatchObject({ erased: false });
         expect((await dbErrorOf(exec(`UPDATE events SET type = 'X' WHERE event_id = '${e.id}'`))).code).toBe('AL001');
+      });
+
+      it('the EventErasure adapter erases through the function, idempotently', async () => {
+        const e = ev('Personal', { phone: '+33 6 00 00 00 00' });
+        await store.append(stream(), [e], { expectedVersion: 'any', tenant });
+        const erasure = new SqlEventErasure(tdb.handle.exec);
+        await erasure.erase(e.id, 'forgotten');
+        await erasure.erase(e.id, 'forgotten again');
+        const [after] = await store.findEvents([e.id]);
+        expect(after!.data).toMatchObject({ $erased: true, reason: 'forgotten' });
+        expect((await errorOf(erasure.erase('nope', 'x'))).code).toBe('EVENT_STORE.INVALID_ERASURE');
+        expect((await errorOf(erasure.erase(e.id, ' '))).code).toBe('EVENT_STORE.INVALID_ERASURE');
       });
 
       it('application roles cannot call the erasure function', async () => {
