@@ -65,11 +65,17 @@ function classify(error: unknown): Classified {
   return { code: 'INTERNAL.ERROR', detail: '' };
 }
 
+/**
+ * 5xx answers hide their detail, except for upstream answers we judged ourselves: the reason a
+ * model's output was rejected is what the caller needs, and it holds nothing of our internals.
+ */
+const publicServerCodes = new Set(['LLM.INVALID_OUTPUT']);
+
 /** Turns any thrown value into a problem document (RFC 9457). */
 export function problemFor(error: unknown, request: FastifyRequest): Problem {
   const c = classify(error);
   const status = statusForCode(c.code);
-  const serverSide = status >= 500;
+  const serverSide = status >= 500 && !publicServerCodes.has(c.code);
   return {
     type: problemType(c.code),
     title: STATUS_CODES[status] ?? 'Error',

@@ -77,6 +77,8 @@ describe('planner HTTP API', () => {
     const res = await call('POST', '/planner/plan', t.keys.write, { intent: 'Launch a newsletter' });
     expect(res.statusCode).toBe(502);
     expect(res.json()).toMatchObject({ code: 'LLM.INVALID_OUTPUT' });
+    // The caller learns why the model's output was rejected.
+    expect((res.json() as { detail: string }).detail).toMatch(/repair/);
     server.enqueue({ status: 500 }, { status: 500 });
     const down = await call('POST', '/planner/plan', t.keys.write, { intent: 'Launch a newsletter' });
     expect(down.statusCode).toBe(503);
