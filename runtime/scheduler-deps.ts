@@ -35,6 +35,7 @@ export function schedulerRouteDeps(core: CoreDeps, secretBox: SecretBox, config?
     commands: {
       store: core.eventStore,
       plans: planTasksReader(core.db),
+      followPlanLifecycle: true,
       preferences: schedulingPreferencesReader(core.db, core.clock),
       estimates: estimateHistoryReader(core.db),
       calendar: calendarRouter(builtinCalendar(core.db), g),

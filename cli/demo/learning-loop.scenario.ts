@@ -32,6 +32,8 @@ export interface PlannedTask {
 export interface ScenarioResult {
   readonly workflowId: string;
   readonly firstPlan: { readonly planId: string; readonly tasks: readonly PlannedTask[] };
+  /** The plan's status once SchedulePlan ran (the lifecycle follows the schedule). */
+  readonly planStatusAfterSchedule: string;
   readonly blocks: number;
   readonly unplaced: number;
   readonly runs: number;
@@ -139,6 +141,8 @@ export async function runLearningLoop(host: ScenarioHost): Promise<ScenarioResul
     for (const b of schedule.blocks) say(`   ${b.start.slice(0, 16)} → ${b.end.slice(11, 16)}  ${b.title}`);
     for (const u of schedule.unplaced) say(`   could not place ${u.task_id}: ${u.reason}`);
     await host.project();
+    const scheduledPlan = await call<{ status: string }>('GET', `/api/v1/planner/plans/${firstPlan.planId}`);
+    say(`   the plan is now ${scheduledPlan.status}`);
 
     say(`6. Log what really happened (each task took about ${Math.round((OVERRUN - 1) * 100)} % longer)`);
     const firstBlock = new Map<string, string>();
@@ -216,6 +220,7 @@ export async function runLearningLoop(host: ScenarioHost): Promise<ScenarioResul
     return {
       workflowId,
       firstPlan,
+      planStatusAfterSchedule: scheduledPlan.status,
       blocks: schedule.blocks.length,
       unplaced: schedule.unplaced.length,
       runs,
@@ -232,6 +237,7 @@ export async function runLearningLoop(host: ScenarioHost): Promise<ScenarioResul
     return {
       workflowId,
       firstPlan: { planId: '', tasks: [] },
+      planStatusAfterSchedule: 'unknown',
       blocks: 0,
       unplaced: 0,
       runs: 0,

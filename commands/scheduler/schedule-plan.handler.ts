@@ -7,6 +7,8 @@ import { schedulingPreferencesSchema } from '../../domain/scheduler/scheduling-p
 import { AppError } from '../../domain/shared/app-error.js';
 import { fold } from '../../domain/shared/decider.js';
 import { deterministicId } from '../../domain/shared/event-ids.js';
+import { approvePlan } from '../planner/approve-plan.handler.js';
+import { changePlanStatus } from '../planner/change-plan-status.handler.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { handleCommand } from '../shared/handle-command.js';
 import type { SchedulerCommandDeps } from './scheduler-command.deps.js';
@@ -111,7 +113,39 @@ export async function schedulePlan(
   const result = await handleCommand({ store: deps.store, decider: scheduleDecider, streamId, command, ctx, toDomain: toScheduleEvent });
   const scheduled = result.events.find((e) => e.type === 'PlanScheduled');
   if (!scheduled || scheduled.type !== 'PlanScheduled') throw new AppError('IDEMPOTENCY.KEY_REUSED', 'this command id was used for another scheduler command', { commandId: ctx.commandId });
-  return { ...pick(scheduled.data), dryRun: false, position: result.position, replayed: result.replayed };
+  const position = deps.followPlanLifecycle ? await advancePlanLifecycle(deps, plan.status, input, ctx) : 0;
+  return { ...pick(scheduled.data), dryRun: false, position: Math.max(result.position, position), replayed: result.replayed };
+}
+
+/**
+ * The plan's own lifecycle follows its schedule: approved (when auto_approve let a draft
+ * through) → scheduled. Command ids derive from this command's id, so a retried SchedulePlan
+ * finishes a half-done transition instead of repeating it. Later runs (reschedules of a
+ * scheduled or active plan) leave the status alone.
+ */
+async function advancePlanLifecycle(
+  deps: SchedulerCommandDeps,
+  status: string,
+  input: SchedulePlanInput,
+  ctx: CommandContext,
+): Promise<number> {
+  const sub = (step: string): CommandContext => ({ ...ctx, commandId: deterministicId(`${ctx.commandId}:plan-lifecycle:${step}`), causationId: ctx.commandId });
+  let position = 0;
+  try {
+    if (status === 'draft' && input.autoApprove) {
+      position = (await approvePlan({ store: deps.store }, input.planId, sub('approve'))).position;
+      status = 'approved';
+    }
+    if (status === 'approved') {
+      const to = { to: 'scheduled' as const, reason: 'scheduled by SchedulePlan' };
+      position = (await changePlanStatus({ store: deps.store }, input.planId, to, sub('scheduled'))).position;
+    }
+  } catch (err) {
+    // The read model we judged from may trail the plan's stream: if the plan already moved on,
+    // there is nothing left to do.
+    if (!(err instanceof AppError && err.code === 'PLAN.ILLEGAL_TRANSITION')) throw err;
+  }
+  return position;
 }
 
 const pick = (d: ReturnType<typeof computeSchedule>) => ({

@@ -13,4 +13,9 @@ export interface SchedulerCommandDeps {
   readonly estimates: EstimateHistoryReader;
   readonly calendar: CalendarPort;
   readonly reads: SchedulerReads;
+  /**
+   * Move the plan's own stream to `scheduled` (and `approved` under auto_approve) after a run.
+   * Off where plans come from a stand-in reader with no plan streams behind it.
+   */
+  readonly followPlanLifecycle?: boolean;
 }

@@ -35,6 +35,7 @@ describe('the learning loop, end to end', () => {
     expect(result.gaps).toEqual([]);
     expect(result.firstPlan.tasks.length).toBe(3);
     expect(result.blocks).toBeGreaterThanOrEqual(3);
+    expect(result.planStatusAfterSchedule).toBe('scheduled');
     expect(result.unplaced).toBe(0);
     expect(result.runs).toBe(9);
   });

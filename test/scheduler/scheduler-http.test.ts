@@ -21,7 +21,7 @@ describe('scheduler HTTP routes', () => {
         clock: { now: () => new Date('2026-03-02T06:00:00Z') },
         scheduler: {
           ...deps.scheduler!,
-          commands: { ...deps.scheduler!.commands, plans: { planForScheduling: async (tenant, id) => (tenant === 'acme' ? plans.get(id) : undefined) } },
+          commands: { ...deps.scheduler!.commands, followPlanLifecycle: false, plans: { planForScheduling: async (tenant, id) => (tenant === 'acme' ? plans.get(id) : undefined) } },
         },
       }),
     });
