@@ -8,6 +8,7 @@ import type { Database } from '../../ports/database.schema.js';
 import type { DatabaseHandle } from '../db/database-handle.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
 import { WakeChannel } from '../event-store/wake-channel.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-kysely-driver.js';
 
 export interface PGliteOptions {
@@ -23,12 +24,16 @@ export interface PGliteOptions {
 export async function openPGlite(options: PGliteOptions = {}): Promise<DatabaseHandle> {
   const dir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dir) mkdirSync(dir, { recursive: true });
+  const unlock = dir ? lockDataDir(dir) : () => undefined;
   const client = await PGlite.create({
     ...(dir ? { dataDir: dir } : {}),
     extensions: { pg_trgm },
     // WASM memory never shrinks, and initdb's 128MB of shared buffers get touched: 16MB holds
     // one person's log and read models and takes a reopened instance from ~340 to ~225 MB RSS.
     startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+  }).catch((err: unknown) => {
+    unlock();
+    throw err;
   });
   const mutex = new Mutex();
   const wake = new WakeChannel();
@@ -52,6 +57,7 @@ export async function openPGlite(options: PGliteOptions = {}): Promise<DatabaseH
       closed = true;
       // Wait for whoever holds the session, then close: an open PGlite keeps the process alive.
       await mutex.runExclusive(() => client.close());
+      unlock();
     },
   };
 }
