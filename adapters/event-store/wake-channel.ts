@@ -3,6 +3,8 @@
  * through an optional publisher (Postgres NOTIFY), coalesced so that a burst of appends costs
  * one notification rather than one per commit.
  */
+const NOTIFY_EVERY_MS = 5;
+
 export class WakeChannel {
   private readonly listeners = new Set<(position: number) => void>();
   private pendingPosition = 0;
@@ -22,13 +24,15 @@ export class WakeChannel {
     this.pendingPosition = Math.max(this.pendingPosition, position);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => {
+    // Each NOTIFY is a commit of its own (and takes Postgres' global notify lock): announcing at
+    // most every few milliseconds keeps that off the append path; readers poll as a fallback.
+    setTimeout(() => {
       this.flushScheduled = false;
       const p = this.pendingPosition;
       this.publish?.(p).catch(() => {
         // Readers poll as a fallback; a lost notification only delays them.
       });
-    });
+    }, NOTIFY_EVERY_MS);
   }
 
   /** Called when another process announced an append. */
