@@ -1,5 +1,4 @@
 import { AppError } from '../../domain/shared/app-error.js';
-import type { EventMetadata } from '../../domain/shared/event-metadata.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -12,6 +11,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from '../../ports/event-store.port.js';
+import { recordedEventFromRow, type EventRow } from '../../ports/recorded-event-row.js';
 import { LogHorizon } from './log-horizon.js';
 import { isPgError, type SqlExecutor } from './sql-executor.js';
 import type { WakeChannel } from './wake-channel.js';
@@ -47,30 +47,6 @@ const appendSql = (step: string) => `
          (SELECT array_agg(position ORDER BY position) FROM e) AS positions`;
 
 const SELECT_EVENT = `position, stream_id, stream_version, event_id, type, data, metadata, tenant, recorded_at`;
-
-interface EventRow {
-  position: string | number;
-  stream_id: string;
-  stream_version: string | number;
-  event_id: string;
-  type: string;
-  data: unknown;
-  metadata: EventMetadata;
-  tenant: string;
-  recorded_at: Date | string;
-}
-
-const toRecorded = (r: EventRow): RecordedEvent => ({
-  position: Number(r.position),
-  streamId: r.stream_id,
-  streamVersion: Number(r.stream_version),
-  id: r.event_id,
-  type: r.type,
-  data: r.data,
-  metadata: r.metadata ?? {},
-  tenant: r.tenant,
-  recordedAt: r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at),
-});
 
 function stepFor(expected: ExpectedVersion): { sql: string; exact?: number } {
   if (expected === 'any') return { sql: appendSql(streamStep.upsert) };
@@ -190,7 +166,7 @@ export class SqlEventStore implements EventStore {
       `SELECT ${SELECT_EVENT} FROM events WHERE event_id = ANY($1::uuid[])`,
       [valid],
     );
-    const byId = new Map(rows.map((r) => [r.event_id.toLowerCase(), toRecorded(r)]));
+    const byId = new Map(rows.map((r) => [r.event_id.toLowerCase(), recordedEventFromRow(r)]));
     return valid.flatMap((id) => byId.get(id.toLowerCase()) ?? []);
   }
 
@@ -210,7 +186,7 @@ export class SqlEventStore implements EventStore {
         ORDER BY stream_version ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
       [streamId, from, limit],
     );
-    return rows.map(toRecorded);
+    return rows.map(recordedEventFromRow);
   }
 
   async safePosition(): Promise<number> {
@@ -248,7 +224,7 @@ export class SqlEventStore implements EventStore {
       if (upTo <= options.after) return { events: [], nextAfter: options.after, hasMore: false };
       rows = await this.selectPage(options, options.after, upTo, limit);
     }
-    const events = rows.map(toRecorded);
+    const events = rows.map(recordedEventFromRow);
     const full = events.length === limit;
     const nextAfter = full ? events[events.length - 1]!.position : upTo;
     if (full && nextAfter < upTo && this.options.readAhead) this.startReadAhead(options, limit, nextAfter, upTo, safe);

@@ -10,6 +10,7 @@ import { checkpointTable, ensureCheckpoint, readCheckpoint } from './checkpoint-
 import { quoteIdent, rebuildSchemaFor } from './schema-names.js';
 import { createScratchSchema } from './scratch-schema.js';
 import { lockLiveTables, swapTables } from './table-swap.js';
+import { recordedEventFromRow } from '../../ports/recorded-event-row.js';
 
 export interface RebuildProgress {
   readonly position: number;
@@ -175,15 +176,5 @@ async function committedEvents(trx: Kysely<Database>, after: number, upTo: numbe
     .orderBy('position');
   if (types.length > 0) q = q.where('type', 'in', [...types]);
   const rows = await q.execute();
-  return rows.map((r) => ({
-    position: Number(r.position),
-    streamId: r.stream_id,
-    streamVersion: Number(r.stream_version),
-    id: r.event_id,
-    type: r.type,
-    data: r.data,
-    metadata: r.metadata ?? {},
-    tenant: r.tenant,
-    recordedAt: r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at),
-  }));
+  return rows.map(recordedEventFromRow);
 }
