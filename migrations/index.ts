@@ -7,6 +7,7 @@ import * as m0020 from './2026_11_25_0020_memory.js';
 import * as m0030 from './2026_11_25_0030_planner.js';
 import * as m0040 from './2026_11_25_0040_scheduler.js';
 import * as m0050 from './2026_11_25_0050_observer.js';
+import * as m1129_0001 from './2026_11_29_0001_event_log_lean_indexes.js';
 
 /**
  * Every migration, by sortable name. A static list (not a folder scan) so that the compiled
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0030_planner': m0030,
   '2026_11_25_0040_scheduler': m0040,
   '2026_11_25_0050_observer': m0050,
+  '2026_11_29_0001_event_log_lean_indexes': m1129_0001,
 };

@@ -72,6 +72,12 @@ export interface ReadAllResult {
   readonly nextAfter: number;
   /** True when more committed events may follow right away. */
   readonly hasMore: boolean;
+  /**
+   * Which announcements of new events this read already accounts for. Hand it to
+   * `waitForNew` so that an append announced while the read was running still wakes the
+   * reader (otherwise that wake-up is lost and the reader sleeps a whole poll interval).
+   */
+  readonly wakeToken: number;
 }
 
 export interface LogStats {
@@ -100,9 +106,10 @@ export interface EventStore {
   safePosition(): Promise<number>;
   /**
    * Resolves when events past `after` may exist (an append committed, a notification arrived,
-   * or the poll interval passed), or when the signal aborts.
+   * or the poll interval passed), or when the signal aborts. With `since` (a read's
+   * `wakeToken`), an announcement past `after` that came after that read resolves at once.
    */
-  waitForNew(after: number, options: { signal?: AbortSignal; timeoutMs?: number }): Promise<void>;
+  waitForNew(after: number, options: { signal?: AbortSignal; timeoutMs?: number; since?: number }): Promise<void>;
   /** Called (in-process) after every commit that appended events, with the last position. */
   onAppended(listener: (lastPosition: number) => void): () => void;
   stats(options?: { tenant?: string }): Promise<LogStats>;

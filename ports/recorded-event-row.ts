@@ -11,10 +11,46 @@ export interface EventRow {
   readonly data: unknown;
   readonly metadata: EventMetadata | Record<string, unknown> | null;
   readonly tenant: string;
-  readonly recorded_at: Date | string;
+  /** Milliseconds since the epoch: a number is far cheaper to read than a timestamp's text. */
+  readonly recorded_ms: number | string;
 }
 
-/** The one mapping from a stored row to a RecordedEvent (event store and rebuild share it). */
+/**
+ * The select list that produces an EventRow. `recorded_at` travels as whole epoch
+ * milliseconds (truncated, as a Date holds it): parsing timestamp text cost a reader more
+ * than a third of its CPU. Exact numeric, not float8 date_part, which can land a hair
+ * below a whole millisecond.
+ */
+export const EVENT_ROW_COLUMNS =
+  `position, stream_id, stream_version, event_id, type, data, metadata, tenant, floor(extract(epoch FROM recorded_at) * 1000)::int8 AS recorded_ms`;
+
+/** An EventRow fetched as an array (rowMode 'array'), in EVENT_ROW_COLUMNS order. */
+export type EventTuple = readonly [
+  position: string | number,
+  stream_id: string,
+  stream_version: string | number,
+  event_id: string,
+  type: string,
+  data: unknown,
+  metadata: EventMetadata | Record<string, unknown> | null,
+  tenant: string,
+  recorded_ms: number | string,
+];
+
+/** The mapping from a row fetched as an array; the log's readers take this path. */
+export const recordedEventFromTuple = (r: EventTuple): RecordedEvent => ({
+  position: Number(r[0]),
+  streamId: r[1],
+  streamVersion: Number(r[2]),
+  id: r[3],
+  type: r[4],
+  data: r[5],
+  metadata: (r[6] ?? {}) as EventMetadata,
+  tenant: r[7],
+  recordedAt: new Date(Number(r[8])),
+});
+
+/** The same mapping from a keyed row (Kysely's rows, in the rebuild's swap transaction). */
 export const recordedEventFromRow = (r: EventRow): RecordedEvent => ({
   position: Number(r.position),
   streamId: r.stream_id,
@@ -24,5 +60,5 @@ export const recordedEventFromRow = (r: EventRow): RecordedEvent => ({
   data: r.data,
   metadata: (r.metadata ?? {}) as EventMetadata,
   tenant: r.tenant,
-  recordedAt: r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at),
+  recordedAt: new Date(Number(r.recorded_ms)),
 });

@@ -1,6 +1,11 @@
 /** The one thing the SQL event store needs from a database driver: run a statement. */
 export interface SqlExecutor {
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: R[] }>;
+}
+
+export interface QueryOptions {
+  /** Rows as arrays in select-list order: no per-row keyed object, which readers of the log notice. */
+  readonly rowMode?: 'array';
 }
 
 /** Postgres error fields the adapters look at (pg and PGlite both expose them). */

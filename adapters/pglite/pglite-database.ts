@@ -7,6 +7,7 @@ import { Kysely } from 'kysely';
 import type { Database } from '../../ports/database.schema.js';
 import type { DatabaseHandle } from '../db/database-handle.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
+import type { QueryOptions } from '../event-store/sql-executor.js';
 import { WakeChannel } from '../event-store/wake-channel.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-kysely-driver.js';
@@ -38,8 +39,8 @@ export async function openPGlite(options: PGliteOptions = {}): Promise<DatabaseH
   const mutex = new Mutex();
   const wake = new WakeChannel();
   const exec = {
-    query: <R>(text: string, params?: readonly unknown[]) =>
-      mutex.runExclusive(() => client.query<R>(text, params ? [...params] : [])),
+    query: <R>(text: string, params?: readonly unknown[], options?: QueryOptions) =>
+      mutex.runExclusive(() => client.query<R>(text, params ? [...params] : [], options?.rowMode ? { rowMode: options.rowMode } : undefined)),
   };
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client, mutex) });
   let closed = false;

@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Database } from '../../ports/database.schema.js';
 import type { DatabaseHandle } from '../db/database-handle.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
+import type { QueryOptions } from '../event-store/sql-executor.js';
 import { WakeChannel } from '../event-store/wake-channel.js';
 
 const CHANNEL = 'almanac_events';
@@ -50,8 +51,13 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
     return name;
   };
   const exec = {
-    query: async <R>(text: string, params?: readonly unknown[]): Promise<{ rows: R[] }> => {
-      const result = await pool.query({ name: nameFor(text), text, values: params as unknown[] });
+    query: async <R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: R[] }> => {
+      const result = await pool.query({
+        name: nameFor(text),
+        text,
+        values: params as unknown[],
+        ...(options?.rowMode ? { rowMode: options.rowMode } : {}),
+      });
       return { rows: result.rows as R[] };
     },
   };

@@ -177,7 +177,7 @@ export class ProjectionRunner {
     const page = await this.s.store.readAll({ after: this.reached, limit: this.s.batchSize, types: this.eventTypes });
     if (page.nextAfter === this.reached) {
       await this.writeIdleProgress();
-      await this.s.store.waitForNew(this.reached, { signal, timeoutMs: this.s.pollIntervalMs });
+      await this.s.store.waitForNew(this.reached, { signal, timeoutMs: this.s.pollIntervalMs, since: page.wakeToken });
       return;
     }
     const events = page.events.filter((e) => !this.skips.has(e.position));

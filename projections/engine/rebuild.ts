@@ -10,7 +10,7 @@ import { checkpointTable, ensureCheckpoint, readCheckpoint } from './checkpoint-
 import { quoteIdent, rebuildSchemaFor } from './schema-names.js';
 import { createScratchSchema } from './scratch-schema.js';
 import { lockLiveTables, swapTables } from './table-swap.js';
-import { recordedEventFromRow } from '../../ports/recorded-event-row.js';
+import { EVENT_ROW_COLUMNS, recordedEventFromRow, type EventRow } from '../../ports/recorded-event-row.js';
 
 export interface RebuildProgress {
   readonly position: number;
@@ -168,13 +168,10 @@ async function clearRebuild(db: Kysely<Database>, name: string): Promise<void> {
  * transaction's session.
  */
 async function committedEvents(trx: Kysely<Database>, after: number, upTo: number, types: readonly string[]): Promise<RecordedEvent[]> {
-  let q = trx
-    .selectFrom('events')
-    .select(['position', 'stream_id', 'stream_version', 'event_id', 'type', 'data', 'metadata', 'tenant', 'recorded_at'])
-    .where('position', '>', after)
-    .where('position', '<=', upTo)
-    .orderBy('position');
-  if (types.length > 0) q = q.where('type', 'in', [...types]);
-  const rows = await q.execute();
+  const { rows } = await sql<EventRow>`
+    SELECT ${sql.raw(EVENT_ROW_COLUMNS)} FROM events
+     WHERE position > ${after} AND position <= ${upTo}
+       ${types.length > 0 ? sql`AND type = ANY(${[...types]}::text[])` : sql``}
+     ORDER BY position`.execute(trx);
   return rows.map(recordedEventFromRow);
 }
