@@ -11,7 +11,9 @@
  *      in the in-process cache.
  *
  *   BENCH_DATABASE_URL (or TEST_DATABASE_URL, or the local default); BENCH_VALKEY_URL (or
- *   TEST_VALKEY_URL, or redis://127.0.0.1:6379).
+ *   TEST_VALKEY_URL, or redis://127.0.0.1:6379). BENCH_KEEP_DB=1 keeps the scratch database;
+ *   BENCH_REUSE_DB=<url> measures recall only (3.), on a database kept before (tenant `bench`;
+ *   migrated to the latest schema first, never dropped), and writes no results file.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -73,8 +75,9 @@ const sentence = () => Array.from({ length: 8 + Math.floor(random() * 14) }, zip
 const percentiles = (s: LatencySamples) => ({ p50_ms: round(s.percentile(50)), p99_ms: round(s.percentile(99)) });
 
 async function main() {
-  const scratch = await createScratchDatabase('almanac_bench_mem');
-  const handle = await openPostgres({ url: scratch.url, listen: false, poolSize: WRITERS + 4, pollIntervalMs: 1000 });
+  const reuse = process.env.BENCH_REUSE_DB;
+  const scratch = reuse ? undefined : await createScratchDatabase('almanac_bench_mem');
+  const handle = await openPostgres({ url: reuse ?? scratch!.url, listen: false, poolSize: WRITERS + 4, pollIntervalMs: 1000 });
   // Figures depend on what else the machine does: the load average goes with them.
   const results: Record<string, unknown> = { memories: MEMORIES, queries: QUERIES, writers: WRITERS, loadavg_at_start: loadavg().map((x) => round(x)) };
   const valkeyUrl = process.env.BENCH_VALKEY_URL ?? process.env.TEST_VALKEY_URL ?? 'redis://127.0.0.1:6379';
@@ -93,30 +96,32 @@ async function main() {
       occurredAt: new Date(Date.UTC(2025, 0, 1) + Math.floor(random() * 600) * 86_400_000).toISOString(),
     });
 
-    // 1. remember latency (sequential) and throughput (concurrent)
-    const seq = new LatencySamples();
-    for (let i = 0; i < REMEMBER; i++) await seq.time(() => remember(deps, input(), ctx('bench-remember')));
-    const t1 = performance.now();
-    let left = REMEMBER;
-    await Promise.all(Array.from({ length: WRITERS }, async () => {
-      while (left-- > 0) await remember(deps, input(), ctx('bench-remember'));
-    }));
-    results.remember = { sequential: { ...percentiles(seq), per_s: round(1000 / seq.percentile(50), 0) }, concurrent_per_s: round((REMEMBER / (performance.now() - t1)) * 1000, 0) };
-    console.log('remember', results.remember);
+    if (!reuse) {
+      // 1. remember latency (sequential) and throughput (concurrent)
+      const seq = new LatencySamples();
+      for (let i = 0; i < REMEMBER; i++) await seq.time(() => remember(deps, input(), ctx('bench-remember')));
+      const t1 = performance.now();
+      let left = REMEMBER;
+      await Promise.all(Array.from({ length: WRITERS }, async () => {
+        while (left-- > 0) await remember(deps, input(), ctx('bench-remember'));
+      }));
+      results.remember = { sequential: { ...percentiles(seq), per_s: round(1000 / seq.percentile(50), 0) }, concurrent_per_s: round((REMEMBER / (performance.now() - t1)) * 1000, 0) };
+      console.log('remember', results.remember);
 
-    // 2. ingest through the command path, then project
-    const t2 = performance.now();
-    let next = 0;
-    await Promise.all(Array.from({ length: WRITERS }, async () => {
-      while (next++ < MEMORIES) await remember(deps, input(), ctx('bench'));
-    }));
-    const commandMs = performance.now() - t2;
-    const t3 = performance.now();
-    await catchUp(handle.db, handle.eventStore, memoriesProjection, { batchSize: 2000 });
-    const projectMs = performance.now() - t3;
-    await handle.exec.query('ANALYZE memories; ANALYZE memory_terms');
-    results.ingest = { memories: MEMORIES, command_path_per_s: round((MEMORIES / commandMs) * 1000, 0), projection_per_s: round((MEMORIES / projectMs) * 1000, 0) };
-    console.log('ingest', results.ingest);
+      // 2. ingest through the command path, then project
+      const t2 = performance.now();
+      let next = 0;
+      await Promise.all(Array.from({ length: WRITERS }, async () => {
+        while (next++ < MEMORIES) await remember(deps, input(), ctx('bench'));
+      }));
+      const commandMs = performance.now() - t2;
+      const t3 = performance.now();
+      await catchUp(handle.db, handle.eventStore, memoriesProjection, { batchSize: 2000 });
+      const projectMs = performance.now() - t3;
+      for (const table of ['memories', 'memory_terms', 'memory_words']) await handle.exec.query(`ANALYZE ${table}`);
+      results.ingest = { memories: MEMORIES, command_path_per_s: round((MEMORIES / commandMs) * 1000, 0), projection_per_s: round((MEMORIES / projectMs) * 1000, 0) };
+      console.log('ingest', results.ingest);
+    }
 
     // 3. recall: questions made of words from stored memories
     const { rows } = await handle.exec.query<{ content: string }>(`SELECT content FROM memories WHERE tenant = 'bench' ORDER BY random() LIMIT ${QUERIES}`);
@@ -150,8 +155,10 @@ async function main() {
   } finally {
     valkey.disconnect();
     await handle.close();
-    await scratch.drop();
+    if (process.env.BENCH_KEEP_DB === '1' && scratch) console.log(`kept database ${scratch.url}`);
+    else await scratch?.drop();
   }
+  if (reuse) return;
   results.loadavg_at_end = loadavg().map((x) => round(x));
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('./results/memory.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);

@@ -14,7 +14,8 @@ interface Row extends MemoryRecordedData {
 // One statement per run of consecutive recordings: ingest speed is bounded by round trips.
 async function insertRows(rows: Row[], ctx: ProjectionContext): Promise<void> {
   if (rows.length === 0) return;
-  // Term and length statistics move with the rows, for IDF weighting in recall.
+  // Term and length statistics move with the rows, for IDF weighting in recall, and so does
+  // the vocabulary that recall matches misspelt words against.
   await sql`
     WITH ins AS (
       INSERT INTO memories (tenant, id, content, type, scope, salience, subject_type, subject_id, tags, metadata,
@@ -30,13 +31,20 @@ async function insertRows(rows: Row[], ctx: ProjectionContext): Promise<void> {
           "subjectType" text, "subjectId" text, tags text[], metadata jsonb, source text, "occurredAt" timestamptz,
           "recordedAt" timestamptz, "expiresAt" timestamptz, position bigint)
       ON CONFLICT (tenant, id) DO NOTHING
-      RETURNING tenant, search
+      RETURNING tenant, search, content
     ),
     terms AS (
       INSERT INTO memory_terms (tenant, term, df)
       SELECT ins.tenant, t.term, count(*)::int FROM ins, unnest(tsvector_to_array(ins.search)) AS t(term)
        GROUP BY ins.tenant, t.term
       ON CONFLICT (tenant, term) DO UPDATE SET df = memory_terms.df + excluded.df
+      RETURNING 1
+    ),
+    words AS (
+      INSERT INTO memory_words (tenant, word, df)
+      SELECT ins.tenant, w.word, count(*)::int FROM ins, unnest(tsvector_to_array(to_tsvector('simple', ins.content))) AS w(word)
+       GROUP BY ins.tenant, w.word
+      ON CONFLICT (tenant, word) DO UPDATE SET df = memory_words.df + excluded.df
       RETURNING 1
     )
     INSERT INTO memory_stats (tenant, docs, total_length)
@@ -51,7 +59,7 @@ export const memoriesProjection: Projection = {
   version: 1,
   // Fact corrections and retractions only move the tenant's last_position (recall cache key).
   eventTypes: ['MemoryRecorded', 'MemoryForgotten', 'FactAsserted', 'FactCorrected', 'FactRetracted'],
-  tables: ['memories', 'memory_terms', 'memory_stats'],
+  tables: ['memories', 'memory_terms', 'memory_words', 'memory_stats'],
   async apply(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void> {
     let pending: Row[] = [];
     const touched = new Map<string, number>();
@@ -72,11 +80,24 @@ export const memoriesProjection: Projection = {
           await flush();
           const { memoryId } = memoryForgottenDataSchema.parse(e.data);
           await sql`
-            WITH del AS (DELETE FROM memories WHERE tenant = ${e.tenant} AND id = ${memoryId} RETURNING tenant, search),
+            WITH del AS (DELETE FROM memories WHERE tenant = ${e.tenant} AND id = ${memoryId} RETURNING tenant, search, content),
             terms AS (
               UPDATE memory_terms mt SET df = mt.df - 1
                 FROM del, unnest(tsvector_to_array(del.search)) AS x(term)
                WHERE mt.tenant = del.tenant AND mt.term = x.term
+              RETURNING 1
+            ),
+            -- a word no memory uses any more leaves the vocabulary (it may be an erased one's)
+            words AS (
+              DELETE FROM memory_words mw
+               USING del, unnest(tsvector_to_array(to_tsvector('simple', del.content))) AS x(word)
+               WHERE mw.tenant = del.tenant AND mw.word = x.word AND mw.df <= 1
+              RETURNING 1
+            ),
+            kept_words AS (
+              UPDATE memory_words mw SET df = mw.df - 1
+                FROM del, unnest(tsvector_to_array(to_tsvector('simple', del.content))) AS x(word)
+               WHERE mw.tenant = del.tenant AND mw.word = x.word AND mw.df > 1
               RETURNING 1
             )
             UPDATE memory_stats s SET docs = s.docs - 1, total_length = s.total_length - length(del.search)

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { planTerms, type CorpusStats, type LexemeStat, type ScoredTerm, type TermPlan, type TermPlanOptions } from '../../domain/memory/recall-terms.policy.js';
 import type { Database } from '../../ports/database.schema.js';
 
 export interface RecallFilters {
@@ -23,6 +24,8 @@ export interface CandidateQuery extends RecallFilters {
   readonly fuzzyLimit: number;
   /** Without any words, the most recent memories are the candidates. */
   readonly recentLimit: number;
+  /** Candidate selection (budget, selective terms); the policy's defaults otherwise. */
+  readonly termPlan?: TermPlanOptions | undefined;
 }
 
 export interface Candidate {
@@ -45,14 +48,11 @@ export interface Candidate {
   readonly trigram: number | null;
 }
 
-// Synonyms count for half of a question's own words.
-const EXPANSION_WEIGHT = 0.5;
-// How many of the question's rarest terms select candidates (all terms still score them),
-// and how common a term may be to select: in more than this share of memories it only scores.
-const SELECTIVE_TERMS = 8;
-const SELECTIVE_SHARE = 0.05;
-// Upper bound on rows scored per question (the latency budget).
-const MAX_SCANNED = 3000;
+// A typo's fuzzy pass: how many of the tenant's words may stand in for a misspelt one, and how
+// alike they must be (pg_trgm similarity or word similarity; a one-letter slip in a six-letter
+// word scores about 0.5).
+const FUZZY_WORDS = 3;
+const FUZZY_MIN_SIMILARITY = 0.5;
 
 function filterSql(f: RecallFilters, now: Date, alias: string): RawBuilder<unknown> {
   const m = sql.raw(alias);
@@ -68,92 +68,123 @@ function filterSql(f: RecallFilters, now: Date, alias: string): RawBuilder<unkno
 }
 
 /**
- * Candidates for recall in one round trip: IDF-weighted full-text matches (question words and
- * their related words, english-stemmed, OR-matched), trigram matches for misspellings, ids
- * found by other sources, or the most recent memories when the question has no words.
+ * The question's words as the tenant's search sees them: each word's english-stemmed lexemes
+ * with their document frequencies, and the tenant's document count and total length. One
+ * small statement, so that the candidate statement can be built from what it finds.
+ */
+export async function termStatistics(
+  db: Kysely<Database>,
+  tenant: string,
+  terms: readonly string[],
+  expansions: readonly string[],
+): Promise<{ stats: LexemeStat[]; corpus: CorpusStats | undefined }> {
+  if (terms.length + expansions.length === 0) return { stats: [], corpus: undefined };
+  const { rows } = await sql<{ word: string; original: boolean; lexeme: string | null; tsquery: string | null; df: number; docs: number | null; total_length: string | null }>`
+    WITH words AS (
+      SELECT word, true AS original FROM unnest(${[...terms]}::text[]) AS word
+      UNION ALL SELECT word, false FROM unnest(${[...expansions]}::text[]) AS word
+    )
+    SELECT w.word, w.original, l.lexeme, quote_literal(l.lexeme) AS tsquery, coalesce(mt.df, 0) AS df,
+           s.docs, s.total_length
+      FROM words w
+      LEFT JOIN LATERAL unnest(tsvector_to_array(to_tsvector('english', w.word))) AS l(lexeme) ON true
+      LEFT JOIN memory_terms mt ON mt.tenant = ${tenant} AND mt.term = l.lexeme
+      LEFT JOIN memory_stats s ON s.tenant = ${tenant}`.execute(db);
+  const first = rows[0];
+  const corpus = first?.docs != null ? { docs: first.docs, totalLength: Number(first.total_length) } : undefined;
+  return { stats: rows.map(({ word, original, lexeme, tsquery, df }) => ({ word, original, lexeme, tsquery, df })), corpus };
+}
+
+const orQuery = (terms: readonly ScoredTerm[]) => terms.map((t) => t.tsquery).join(' | ');
+const andNot = (query: string, exclude: readonly string[]) => (exclude.length > 0 ? `(${query}) & !(${exclude.join(' | ')})` : query);
+
+// BM25 without term frequencies: the IDF of every question term the memory contains, damped
+// by the memory's length. The weights are constants of the statement: no per-row subquery.
+function bm25Sql(plan: TermPlan, alias: string): RawBuilder<number> {
+  const m = sql.raw(alias);
+  const terms = sql.join(plan.scoring.map((t) => sql`CASE WHEN ${m}.search @@ ${t.tsquery}::tsquery THEN ${t.idf}::float8 ELSE 0 END`), sql` + `);
+  return sql<number>`(${terms}) * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length(${m}.search) / ${plan.avgLength}::float8))`;
+}
+
+/**
+ * Candidates for recall: IDF-weighted full-text matches (question words and their related
+ * words, english-stemmed, OR-matched) read from the rarest terms first, memories containing a
+ * vocabulary word close to a misspelt one, ids found by other sources, or the most recent
+ * memories when the question has no words.
  */
 export async function recallCandidates(db: Kysely<Database>, tenant: string, q: CandidateQuery): Promise<Candidate[]> {
   const where = filterSql(q, q.now, 'm');
   const hasTerms = q.terms.length + q.expansions.length > 0;
+  const { stats, corpus } = await termStatistics(db, tenant, q.terms, q.expansions);
+  const plan = planTerms({ terms: q.terms, stats, corpus }, q.termPlan);
+  const fuzzyText = plan.fuzzyWords.length > 0 ? plan.fuzzyWords.join(' ') : undefined;
+
+  const lists: RawBuilder<unknown>[] = [];
+  const ctes: RawBuilder<unknown>[] = [];
+  if (plan.select.length > 0 || plan.overflow) {
+    const reads: RawBuilder<unknown>[] = [];
+    if (plan.select.length > 0) {
+      reads.push(sql`SELECT m.id, m.search FROM memories m
+        WHERE m.tenant = ${tenant} AND m.search @@ ${orQuery(plan.select)}::tsquery AND ${where}`);
+    }
+    if (plan.overflow) {
+      // What is left of the budget goes first to memories holding two of the remaining terms
+      // (the index evaluates the pairs, so only those are read), then to memories holding the
+      // rarest of them; neither re-reads what the full tiers read.
+      const { terms, limit } = plan.overflow;
+      const pairs = terms.flatMap((a, i) => terms.slice(i + 1).map((b) => `${a.tsquery} & ${b.tsquery}`));
+      const tiers = pairs.length > 0 ? [pairs.join(' | '), terms[0]!.tsquery] : [terms[0]!.tsquery];
+      const seen = plan.select.length > 0 ? [orQuery(plan.select)] : [];
+      const tierReads = tiers.map((tier, i) => sql`(SELECT m.id, m.search FROM memories m
+        WHERE m.tenant = ${tenant} AND m.search @@ ${andNot(tier, [...seen, ...tiers.slice(0, i)])}::tsquery AND ${where})`);
+      reads.push(sql`(SELECT * FROM (${sql.join(tierReads, sql` UNION ALL `)}) o LIMIT ${limit})`);
+    }
+    ctes.push(sql`matched AS (${sql.join(reads, sql` UNION ALL `)})`);
+    ctes.push(sql`text_hits AS (
+      SELECT m.id, ${bm25Sql(plan, 'm')} AS bm FROM matched m ORDER BY bm DESC LIMIT ${q.textLimit})`);
+    lists.push(sql`SELECT id, bm FROM text_hits`);
+  }
+  if (fuzzyText !== undefined) {
+    // Typos: the closest words the tenant's memories use (its vocabulary is far smaller than
+    // its memories: no trigram pass over every content), by whole-word likeness (a typo) or
+    // likeness to part of a word (a partial word), both through the vocabulary's trigram index;
+    // then memories using them, closest word first.
+    const vocabulary = (probe: RawBuilder<unknown>) =>
+      sql`(SELECT mw.word, mw.df FROM memory_words mw WHERE mw.tenant = ${tenant} AND ${probe})`;
+    ctes.push(sql`fuzzy_words AS (
+      SELECT word, sim FROM (
+        SELECT v.word, max(v.df) AS df, max(greatest(similarity(f.word, v.word), word_similarity(f.word, v.word))) AS sim
+          FROM unnest(${plan.fuzzyWords}::text[]) AS f(word)
+          CROSS JOIN LATERAL (${vocabulary(sql`f.word % mw.word`)} UNION ${vocabulary(sql`f.word <% mw.word`)}) v
+         WHERE length(to_tsvector('english', v.word)) > 0 -- a stopword finds no memory
+         GROUP BY v.word) w
+       WHERE sim >= ${FUZZY_MIN_SIMILARITY}
+       ORDER BY sim DESC, df DESC, word LIMIT ${FUZZY_WORDS})`);
+    ctes.push(sql`fuzzy_hits AS (
+      SELECT r.id FROM fuzzy_words fw
+       CROSS JOIN LATERAL (SELECT m.id FROM memories m
+         WHERE m.tenant = ${tenant} AND m.search @@ plainto_tsquery('english', fw.word) AND ${where} LIMIT ${q.fuzzyLimit}) r
+       ORDER BY fw.sim DESC, fw.word LIMIT ${q.fuzzyLimit})`);
+    lists.push(sql`SELECT id, NULL::float8 FROM fuzzy_hits`);
+  }
+  if (!hasTerms) {
+    lists.push(sql`(SELECT m.id, NULL::float8 FROM memories m WHERE m.tenant = ${tenant} AND ${where}
+      ORDER BY m.occurred_at DESC LIMIT ${q.recentLimit})`);
+  }
+  if (q.extraIds.length > 0) {
+    lists.push(sql`SELECT m.id, NULL::float8 FROM memories m
+      WHERE m.tenant = ${tenant} AND m.id = ANY(${[...q.extraIds]}::text[]) AND ${where}`);
+  }
+  if (lists.length === 0) return [];
+
+  const trigramText = fuzzyText ?? q.terms.join(' ');
   const { rows } = await sql<Candidate>`
-    WITH st AS (
-      SELECT n, avglen FROM (
-        SELECT greatest(docs, 1)::float8 AS n, greatest(total_length::float8 / greatest(docs, 1), 1) AS avglen, 0 AS o
-          FROM memory_stats WHERE tenant = ${tenant}
-        UNION ALL SELECT 1, 1, 1) s ORDER BY o LIMIT 1
-    ),
-    qt AS (
-      SELECT lex, bool_or(orig) AS orig FROM (
-        SELECT unnest(tsvector_to_array(to_tsvector('english', ${q.terms.join(' ')}))) AS lex, true AS orig
-        UNION ALL
-        SELECT unnest(tsvector_to_array(to_tsvector('english', ${q.expansions.join(' ')}))), false
-      ) x WHERE lex !~ '[\\\\'']' GROUP BY lex
-    ),
-    w AS (
-      SELECT qt.lex, quote_literal(qt.lex)::tsquery AS q, coalesce(mt.df, 0) AS df,
-             ln(1 + (st.n - coalesce(mt.df, 0) + 0.5) / (coalesce(mt.df, 0) + 0.5))
-               * CASE WHEN qt.orig THEN 1 ELSE ${EXPANSION_WEIGHT}::float8 END AS idf
-        FROM qt CROSS JOIN st
-        LEFT JOIN memory_terms mt ON mt.tenant = ${tenant} AND mt.term = qt.lex
-    ),
-    -- Candidates come from the question's rare terms: they decide the ranking, and their short
-    -- posting lists keep the scan small. A question made only of common words falls back to
-    -- its rarest word, with the scan capped.
-    sel AS (
-      SELECT coalesce(
-        (SELECT string_agg(quote_literal(lex), ' | ')::tsquery
-           FROM (SELECT lex FROM w WHERE df > 0 AND df <= ${SELECTIVE_SHARE}::float8 * (SELECT n FROM st)
-                  ORDER BY idf DESC LIMIT ${SELECTIVE_TERMS}) x),
-        (SELECT quote_literal(lex)::tsquery FROM w WHERE df > 0 ORDER BY idf DESC LIMIT 1)) AS q
-    ),
-    matched AS (
-      SELECT m.id, m.search FROM memories m, sel
-       WHERE ${hasTerms} AND sel.q IS NOT NULL AND m.tenant = ${tenant} AND m.search @@ sel.q AND ${where}
-       LIMIT ${MAX_SCANNED}
-    ),
-    text_hits AS (
-      SELECT m.id,
-             (SELECT sum(w.idf) FROM w WHERE m.search @@ w.q)
-               * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length(m.search) / st.avglen)) AS bm
-        FROM matched m, st
-       ORDER BY bm DESC
-       LIMIT ${q.textLimit}
-    ),
-    -- words no memory contains (typos, partial words) get a trigram pass
-    fz AS (
-      SELECT string_agg(word, ' ') AS txt FROM unnest(${[...q.terms]}::text[]) AS word
-       WHERE length(word) >= 4 AND NOT EXISTS (
-         SELECT 1 FROM memory_terms mt
-          WHERE mt.tenant = ${tenant} AND mt.df > 0 AND mt.term = ANY(tsvector_to_array(to_tsvector('english', word))))
-    ),
-    fuzzy_hits AS (
-      SELECT m.id FROM memories m, fz
-       WHERE fz.txt IS NOT NULL AND m.tenant = ${tenant} AND fz.txt <% m.content AND ${where}
-       ORDER BY word_similarity(fz.txt, m.content) DESC
-       LIMIT ${q.fuzzyLimit}
-    ),
-    recent AS (
-      SELECT m.id FROM memories m
-       WHERE ${!hasTerms} AND m.tenant = ${tenant} AND ${where}
-       ORDER BY m.occurred_at DESC
-       LIMIT ${q.recentLimit}
-    ),
-    extra AS (
-      SELECT m.id FROM memories m WHERE m.tenant = ${tenant} AND m.id = ANY(${[...q.extraIds]}::text[]) AND ${where}
-    ),
-    cand AS (
-      SELECT id, max(bm) AS bm FROM (
-        SELECT id, bm FROM text_hits
-        UNION ALL SELECT id, NULL FROM fuzzy_hits
-        UNION ALL SELECT id, NULL FROM recent
-        UNION ALL SELECT id, NULL FROM extra) u
-      GROUP BY id
-    )
+    WITH ${sql.join([...ctes, sql`cand AS (SELECT id, max(bm) AS bm FROM (${sql.join(lists, sql` UNION ALL `)}) u(id, bm) GROUP BY id)`], sql`, `)}
     SELECT m.id, m.content, m.type, m.scope, m.salience, m.subject_type, m.subject_id, m.tags, m.metadata,
            m.occurred_at, m.recorded_at, m.expires_at, m.fact_id, c.bm,
-           (${q.raw.trim() !== ''} AND m.search @@ websearch_to_tsquery('english', ${q.raw})) AS all_terms,
-           CASE WHEN ${q.terms.length > 0} THEN word_similarity(coalesce(fz.txt, ${q.terms.join(' ')}), m.content) END AS trigram
-      FROM cand c JOIN memories m ON m.tenant = ${tenant} AND m.id = c.id CROSS JOIN fz`.execute(db);
+           ${q.raw.trim() !== '' ? sql`m.search @@ websearch_to_tsquery('english', ${q.raw})` : sql`false`} AS all_terms,
+           ${q.terms.length > 0 ? sql`word_similarity(${trigramText}, m.content)` : sql`NULL::float8`} AS trigram
+      FROM cand c JOIN memories m ON m.tenant = ${tenant} AND m.id = c.id`.execute(db);
   return rows.map((r) => ({
     ...r,
     salience: Number(r.salience),

@@ -179,22 +179,15 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
       const k = Math.max(1, Math.min(MAX_K, request.k ?? DEFAULT_K));
       if (!cache) return compute(tenant, request, k);
       const keyRequest = { ...request, k, since: request.since?.toISOString(), until: request.until?.toISOString() };
-      let key: string | undefined;
-      const generation = await cache.generation(tenant);
-      try {
-        key = cache.keyFor(tenant, generation, keyRequest);
-        const hit = await cache.get<RecallResponse>(key);
-        if (hit) {
-          const now = deps.clock.now().getTime();
-          // A cached answer may hold memories that have expired since: drop them on the way out.
-          return { ...hit, results: hit.results.filter((r) => r.expiresAt === null || Date.parse(r.expiresAt) > now), cached: true };
-        }
-      } catch {
-        key = undefined; // the cache adapter has its own fallback; a failure here only skips caching
+      const cached = await cache.lookup<RecallResponse>(tenant, keyRequest);
+      if (cached.answer) {
+        const now = deps.clock.now().getTime();
+        // A cached answer may hold memories that have expired since: drop them on the way out.
+        return { ...cached.answer, results: cached.answer.results.filter((r) => r.expiresAt === null || Date.parse(r.expiresAt) > now), cached: true };
       }
       const answer = await compute(tenant, request, k);
       // Answers missing an optional source are not kept: the next ask may get the full answer.
-      if (key && answer.degraded.length === 0) await cache.put(key, answer).catch(() => undefined);
+      if (answer.degraded.length === 0) await cached.store(answer);
       return answer;
     },
   };

@@ -56,6 +56,30 @@ describe('recall cache', () => {
     expect((await f.recall.recall(`other-${tenant}`, { query: 'boiler' })).results).toEqual([]);
   });
 
+  it('an answer Valkey kept through an outage is not served once the memories changed meanwhile', async () => {
+    const namespace = `almanac:test:${randomUUID()}:`;
+    const tenant = `t-${randomUUID()}`;
+    const before = memoryFixture(tdb, { cache: new ValkeyCache(valkey, { namespace }) });
+    const a = await remember(before.deps, note('the gate code is 1234'), before.ctx(tenant));
+    await before.catchUp();
+    const ask = (f: ReturnType<typeof memoryFixture>) => f.recall.recall(tenant, { query: 'gate code' });
+    await ask(before);
+    expect((await ask(before)).cached).toBe(true);
+
+    // Valkey unreachable: a change is projected and answered from the in-process fallback
+    const during = memoryFixture(tdb, { cache: new FallbackCache(new ValkeyCache(dead, { namespace }), new MemoryCache()) });
+    const b = await remember(during.deps, note('new gate code: 9876'), during.ctx(tenant));
+    await during.catchUp();
+    expect((await ask(during)).results.map((r) => r.memoryId)).toEqual(expect.arrayContaining([a.memoryId, b.memoryId]));
+
+    // Valkey back, still holding the old answer: it is recomputed, not served
+    const after = memoryFixture(tdb, { cache: new ValkeyCache(valkey, { namespace }) });
+    const fresh = await ask(after);
+    expect(fresh.cached).toBe(false);
+    expect(fresh.results.map((r) => r.memoryId)).toEqual(expect.arrayContaining([a.memoryId, b.memoryId]));
+    expect((await ask(after)).cached).toBe(true);
+  });
+
   it('with Valkey down: recall keeps answering from the in-process fallback', async () => {
     const cache = new FallbackCache(new ValkeyCache(dead), new MemoryCache());
     const f = memoryFixture(tdb, { cache });
