@@ -17,7 +17,8 @@ export const positionField = {
   position: z.number().int().min(0).describe('Global log position written by this command; pass it as min_position to read your write.'),
 };
 
-const requestedPosition = (request: FastifyRequest): number | undefined => {
+/** The caller's `min_position` (query) or `X-Min-Position` (header), validated. */
+export const requestedPosition = (request: FastifyRequest): number | undefined => {
   const query = request.query as { min_position?: unknown } | undefined;
   const raw = query?.min_position ?? request.headers['x-min-position'];
   if (raw === undefined || raw === '') return undefined;

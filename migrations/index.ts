@@ -8,6 +8,7 @@ import * as m0030 from './2026_11_25_0030_planner.js';
 import * as m0040 from './2026_11_25_0040_scheduler.js';
 import * as m0050 from './2026_11_25_0050_observer.js';
 import * as m1129_0001 from './2026_11_29_0001_event_log_lean_indexes.js';
+import * as m1129_0020 from './2026_11_29_0020_zep_in_flight.js';
 import * as m1129_0021 from './2026_11_29_0021_recall_speed.js';
 
 /**
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0040_scheduler': m0040,
   '2026_11_25_0050_observer': m0050,
   '2026_11_29_0001_event_log_lean_indexes': m1129_0001,
+  '2026_11_29_0020_zep_in_flight': m1129_0020,
   '2026_11_29_0021_recall_speed': m1129_0021,
 };

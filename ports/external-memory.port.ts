@@ -28,14 +28,27 @@ export interface ExternalFact {
   readonly invalidAt?: string | undefined;
 }
 
+export interface ExternalWriteOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * A deterministic id for this write, stored with the record, so that a write whose outcome
+   * is unknown can be found again instead of being sent twice.
+   */
+  readonly syncId?: string;
+  /** An earlier attempt may have been applied: look for `syncId` before writing. */
+  readonly verify?: boolean;
+}
+
 /**
  * Writes to an external long-term memory (Zep). Failures are AppErrors: `*.RATE_LIMITED`
- * (details.retryAfterMs), `*.UNAVAILABLE` (transient, circuit open), `*.REJECTED` (permanent).
+ * (details.retryAfterMs), `*.UNAVAILABLE` (transient, circuit open; details.retryAfterMs when
+ * known), `*.REJECTED` (permanent). `details.uncertain` is true when an attempt may have been
+ * applied although it failed (a timeout, a 5xx, a lost connection).
  */
 export interface ExternalMemoryWriter {
   readonly name: string;
   ensureTenant(tenant: string, options?: { signal?: AbortSignal }): Promise<void>;
-  addEpisode(tenant: string, episode: ExternalEpisode, options?: { signal?: AbortSignal }): Promise<string>;
-  addFact(tenant: string, fact: ExternalFact, options?: { signal?: AbortSignal }): Promise<string>;
+  addEpisode(tenant: string, episode: ExternalEpisode, options?: ExternalWriteOptions): Promise<string>;
+  addFact(tenant: string, fact: ExternalFact, options?: ExternalWriteOptions): Promise<string>;
   invalidateFact(externalId: string, invalidAt: string, options?: { signal?: AbortSignal }): Promise<void>;
 }

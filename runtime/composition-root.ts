@@ -4,6 +4,8 @@ import { FallbackCache } from '../adapters/cache/fallback-cache.adapter.js';
 import { MemoryCache } from '../adapters/cache/memory-cache.adapter.js';
 import { ValkeyCache } from '../adapters/cache/valkey-cache.adapter.js';
 import { openValkey } from '../adapters/cache/valkey-client.js';
+import { CacheHotMemoryStore } from '../adapters/cache/cache-hot-memory.adapter.js';
+import { valkeyIncarnation } from '../adapters/cache/valkey-incarnation.js';
 import { cacheHealth, configuredHealth, databaseHealth } from '../adapters/health/dependency-health.js';
 import { meteredEventStore } from '../adapters/metrics/metered-event-store.js';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.adapter.js';
@@ -16,6 +18,7 @@ import { statusEntries } from '../projections/engine/projection-engine.js';
 import { readProjectionStatus } from '../projections/engine/projection-status.js';
 import { projections, reactorsFor } from '../projections/registry.js';
 import type { Cache } from '../ports/cache.port.js';
+import type { HotMemoryStore } from '../ports/hot-memory.port.js';
 import type { Clock, IdGenerator } from '../ports/clock.port.js';
 import type { SecretBox } from '../ports/secret-box.port.js';
 import type { EnvConfig } from './env.config.js';
@@ -52,24 +55,45 @@ export interface Infrastructure {
   readonly database: DatabaseHandle;
   readonly valkey?: Valkey;
   readonly cache: Cache;
+  readonly hotMemory: HotMemoryStores;
   readonly metrics: PrometheusMetrics;
   readonly secretBox: SecretBox;
   readonly logger?: Logger;
+}
+
+/**
+ * The hot run/session memory store. Readers go through the fallback cache (fast misses while
+ * Valkey is down, then Postgres answers); the reactor writes to Valkey itself, never to the
+ * in-process fallback, so Valkey never misses a write the reactor's checkpoint has passed.
+ */
+export interface HotMemoryStores {
+  readonly reads: HotMemoryStore;
+  readonly writes: HotMemoryStore;
+  /** Valkey: other processes (API, workers) see what one writes. */
+  readonly shared: boolean;
 }
 
 /** Builds everything above an opened database (tests pass their own database and Valkey). */
 export function composeInfrastructure(input: { config: EnvConfig; database: DatabaseHandle; valkey?: Valkey; logger?: Logger; metrics?: PrometheusMetrics }): Infrastructure {
   const metrics = input.metrics ?? new PrometheusMetrics();
   const local = new MemoryCache({ metrics });
-  const cache = input.valkey
-    ? new FallbackCache(new ValkeyCache(input.valkey, { metrics }), local, (err) => input.logger?.warn({ err }, 'valkey unavailable: using the in-process cache'))
-    : local;
+  const primary = input.valkey ? new ValkeyCache(input.valkey, { metrics }) : undefined;
+  const cache = primary ? new FallbackCache(primary, local, (err) => input.logger?.warn({ err }, 'valkey unavailable: using the in-process cache')) : local;
+  // The in-process store lives and dies with the process: one incarnation.
+  const processIncarnation = randomUUID();
+  const incarnation = input.valkey ? valkeyIncarnation(input.valkey) : () => Promise.resolve(processIncarnation);
+  const hotMemory: HotMemoryStores = {
+    reads: new CacheHotMemoryStore(cache, incarnation),
+    writes: new CacheHotMemoryStore(primary ?? local, incarnation),
+    shared: Boolean(primary),
+  };
   const secretBox = input.config.ALMANAC_SECRET_KEY ? new AesGcmSecretBox(parseSecretKey(input.config.ALMANAC_SECRET_KEY)) : new UnavailableSecretBox();
   return {
     config: input.config,
     database: input.database,
     ...(input.valkey ? { valkey: input.valkey } : {}),
     cache,
+    hotMemory,
     metrics,
     secretBox,
     ...(input.logger ? { logger: input.logger } : {}),
@@ -115,7 +139,7 @@ export function composeAppDeps(infra: Infrastructure): AppDeps {
   const core = composeCoreDeps(infra);
   return {
     ...core,
-    memory: memoryRouteDeps(core, infra.config),
+    memory: memoryRouteDeps(core, infra.config, { hotMemory: infra.hotMemory.reads }),
     scheduler: schedulerRouteDeps(core, infra.secretBox, infra.config),
     observer: observerRouteDeps(core, infra.config),
     planner: plannerRouteDeps(core, infra.config),

@@ -1,12 +1,21 @@
 import { OpenAiEmbeddings } from '../adapters/embeddings/openai-embeddings.adapter.js';
 import { SqlEventErasure } from '../adapters/memory/sql-event-erasure.adapter.js';
 import { ZepMemory } from '../adapters/zep/zep-memory.adapter.js';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { MemoryReactorDeps } from '../projections/memory/memory-reactors.js';
+import { startZepSyncRetryLoop, type ZepSyncRetryLoop } from '../projections/memory/zep-sync-retry.loop.js';
+import { zepSyncReactor } from '../projections/memory/zep-sync.reactor.js';
+import type { Database } from '../ports/database.schema.js';
 import { defaultMemoryPolicy } from '../domain/memory/memory.policy.js';
 import type { CoreDeps } from '../http/app-deps.js';
 import type { MemoryRouteDeps } from '../http/routes/memory.routes.js';
 import type { Embeddings } from '../ports/embeddings.port.js';
+import type { EventStore } from '../ports/event-store.port.js';
 import type { ExternalMemorySearch } from '../ports/external-memory.port.js';
+import type { HotMemoryStore } from '../ports/hot-memory.port.js';
+import { liveGroupMemories } from '../queries/memory/hot-memories.query.js';
+import { createHotMemoryReader } from '../queries/memory/hot-memory.service.js';
 import { createRecallService } from '../queries/memory/recall.service.js';
 import type { EnvConfig } from './env.config.js';
 
@@ -20,25 +29,49 @@ export const embeddingsFrom = (config: EnvConfig): Embeddings | undefined =>
 export const zepFrom = (config: EnvConfig): ZepMemory | undefined =>
   config.ZEP_API_KEY ? new ZepMemory({ apiKey: config.ZEP_API_KEY, baseUrl: config.ZEP_BASE_URL }) : undefined;
 
-/** For startProjectionWorkers({ reactorDeps: { memory: memoryReactorDeps(config) } }). */
-export const memoryReactorDeps = (config: EnvConfig): MemoryReactorDeps => ({
+/**
+ * For startProjectionWorkers({ reactorDeps: { memory: memoryReactorDeps(config, …) } }).
+ * `hotMemory`: the store the hot-memory reactor writes to, and the log it reads forgotten
+ * memories' groups from; leave it out where no reader could see what it writes.
+ */
+export const memoryReactorDeps = (config: EnvConfig, hotMemory?: { store: HotMemoryStore; events: Pick<EventStore, 'readStream'> }): MemoryReactorDeps => ({
   embeddings: embeddingsFrom(config),
   zep: zepFrom(config),
   zepMinSalience: config.MEMORY_PROMOTION_THRESHOLD,
+  hotMemory: hotMemory ? { ...hotMemory, seed: liveGroupMemories } : undefined,
 });
 
-/** The memory gateway's route deps: commands, recall (with cache and optional sources). */
-export function memoryRouteDeps(core: CoreDeps, config: EnvConfig, options: { external?: ExternalMemorySearch } = { external: zepFrom(config) }): MemoryRouteDeps {
+/**
+ * Retries the Zep backlog when no event comes to do it, next to the reactor (same adapter, so
+ * one circuit breaker); none without Zep.
+ */
+export function startMemoryRetryLoop(deps: MemoryReactorDeps | undefined, db: Kysely<Database>, logger?: Logger): ZepSyncRetryLoop | undefined {
+  if (!deps?.zep) return undefined;
+  return startZepSyncRetryLoop({
+    db,
+    sync: zepSyncReactor(deps.zep, { minSalience: deps.zepMinSalience }),
+    onError: (err) => logger?.warn({ err }, 'zep sync retry failed'),
+  });
+}
+
+/** The memory gateway's route deps: commands, recall (with cache and optional sources), hot run/session memories. */
+export function memoryRouteDeps(
+  core: CoreDeps,
+  config: EnvConfig,
+  options: { external?: ExternalMemorySearch | undefined; hotMemory: HotMemoryStore },
+): MemoryRouteDeps {
+  const external = 'external' in options ? options.external : zepFrom(config);
   const recall = createRecallService({
     db: core.db,
     clock: core.clock,
     cache: config.RECALL_CACHE_TTL_SECONDS > 0 ? core.cache : undefined,
     cacheTtlSeconds: config.RECALL_CACHE_TTL_SECONDS,
     embeddings: embeddingsFrom(config),
-    external: options.external,
+    external,
   });
   return {
     recall,
+    hot: createHotMemoryReader({ db: core.db, clock: core.clock, store: options.hotMemory }),
     commands: {
       store: core.eventStore,
       policy: { ...defaultMemoryPolicy, promotionThreshold: config.MEMORY_PROMOTION_THRESHOLD },

@@ -7,11 +7,8 @@ import type { EngineLogger } from '../projections/engine/engine-logger.js';
 import type { Projection, Reactor } from '../projections/projection.js';
 import { projections as registeredProjections, reactorsFor, type ReactorDeps } from '../projections/registry.js';
 import type { ProjectionLock } from '../ports/projection-lock.port.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../ports/database.schema.js';
-import type { SecretBox } from '../ports/secret-box.port.js';
-import type { EnvConfig } from './env.config.js';
-import { memoryReactorDeps } from './memory-deps.js';
+import type { Infrastructure } from './composition-root.js';
+import { memoryReactorDeps, startMemoryRetryLoop } from './memory-deps.js';
 import { schedulerReactorDeps } from './scheduler-deps.js';
 
 /**
@@ -62,17 +59,25 @@ export function startProjectionWorkers(input: {
     reactors: input.reactors ?? reactorsFor(input.reactorDeps ?? {}),
     ...(input.logger ? { logger: engineLogger(input.logger) } : {}),
   });
+  const retry = startMemoryRetryLoop(input.reactorDeps?.memory, input.database.db, input.logger);
   return {
     engine,
     close: async () => {
+      await retry?.stop();
       await engine.stop();
       await lock.close();
     },
   };
 }
 
-/** What the registered reactors need, from configuration (each area's optional adapters). */
-export function reactorDepsFrom(config: EnvConfig, db: Kysely<Database>, secretBox: SecretBox): ReactorDeps {
-  const scheduler = schedulerReactorDeps(config, db, secretBox);
-  return { memory: memoryReactorDeps(config), ...(scheduler ? { scheduler } : {}) };
+/**
+ * What the registered reactors need, from configuration and the process's shared adapters.
+ * `servesHttp`: this process also answers the API, so an in-process hot-memory store is read
+ * where it is written; a worker without Valkey keeps no hot memories (nobody could read them).
+ */
+export function reactorDepsFrom(infra: Pick<Infrastructure, 'config' | 'database' | 'secretBox' | 'hotMemory'>, options: { servesHttp: boolean }): ReactorDeps {
+  const { config, database } = infra;
+  const scheduler = schedulerReactorDeps(config, database.db, infra.secretBox);
+  const hot = infra.hotMemory.shared || options.servesHttp ? { store: infra.hotMemory.writes, events: database.eventStore } : undefined;
+  return { memory: memoryReactorDeps(config, hot), ...(scheduler ? { scheduler } : {}) };
 }

@@ -7,6 +7,7 @@ import { readProjectionStatus } from '../../projections/engine/projection-status
 import { rebuildProjection } from '../../projections/engine/rebuild.js';
 import type { Projection } from '../../projections/projection.js';
 import { projections as registered, reactorsFor } from '../../projections/registry.js';
+import { describeZepBacklog, zepSyncBacklog } from '../../queries/memory/zep-sync-backlog.query.js';
 import { openDatabase } from '../../runtime/open-database.js';
 import { openProjectionLock } from '../../runtime/projection-workers.js';
 import { UsageError, type CliContext } from '../cli-context.js';
@@ -26,10 +27,18 @@ export function registerProjections(program: Command, ctx: CliContext, list: rea
     .description('position, lag, state and throughput of every projection and reactor')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const handle = await openDatabase(ctx.config(), {});
+      const config = ctx.config();
+      const handle = await openDatabase(config, {});
       try {
         const reports = await readProjectionStatus(handle.db, statusEntries(list, reactorsFor({})));
         ctx.out.write(o.json ? `${JSON.stringify(reports, null, 2)}\n` : formatStatus(reports));
+        if (!o.json) {
+          // The Zep reactor's own backlog: its checkpoint can be level while writes still wait.
+          const zep = await zepSyncBacklog(handle.db);
+          if (config.ZEP_API_KEY || zep.pending + zep.failed > 0) {
+            ctx.out.write(`\nzep sync: ${describeZepBacklog(zep)}${zep.failed > 0 && zep.lastError ? `; last error: ${zep.lastError}` : ''}\n`);
+          }
+        }
       } finally {
         await handle.close();
       }

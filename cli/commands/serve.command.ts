@@ -21,7 +21,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
               database: runtime.database,
               databaseUrl: config.DATABASE_URL,
               logger,
-              reactorDeps: reactorDepsFrom(config, runtime.database.db, runtime.secretBox),
+              reactorDeps: reactorDepsFrom(runtime, { servesHttp: true }),
             })
           : undefined;
       const app = await buildApp(

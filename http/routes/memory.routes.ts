@@ -4,19 +4,23 @@ import { assertFact, correctFact, retractFact } from '../../commands/memory/fact
 import { forgetMemory } from '../../commands/memory/forget-memory.handler.js';
 import type { MemoryCommandDeps } from '../../commands/memory/memory-command.deps.js';
 import { remember } from '../../commands/memory/remember.handler.js';
+import { HOT_GROUP_CAP, hotScopes, type HotMemory } from '../../domain/memory/hot-memory.policy.js';
 import { factTypeSchema, memoryScopeSchema, memoryTypeSchema } from '../../domain/memory/memory.values.js';
+import { AppError } from '../../domain/shared/app-error.js';
 import type { FactView } from '../../queries/memory/fact.view.js';
 import { factsAt } from '../../queries/memory/facts.query.js';
 import { graphNeighbors } from '../../queries/memory/graph-neighbors.query.js';
+import type { HotMemoryReader } from '../../queries/memory/hot-memory.service.js';
 import { MAX_K, type RecallService } from '../../queries/memory/recall.service.js';
 import { commandContext } from '../command-context.js';
 import { requireAuth } from '../plugins/authentication.plugin.js';
-import { awaitMinPosition, minPositionQuery, positionField } from '../read-your-writes.js';
+import { awaitMinPosition, minPositionQuery, positionField, requestedPosition } from '../read-your-writes.js';
 
 /** What the memory routes need beyond the core. */
 export interface MemoryRouteDeps {
   readonly commands: MemoryCommandDeps;
   readonly recall: RecallService;
+  readonly hot: HotMemoryReader;
 }
 
 const iso = z.iso.datetime({ offset: true });
@@ -76,6 +80,42 @@ const recalledSchema = z
     signals: z.array(z.string()).describe('Which signals put it here: text, all_terms, trigram, vector, zep, entity, salience, recency.'),
   })
   .meta({ id: 'RecalledMemory' });
+
+const hotMemorySchema = z
+  .object({
+    memory_id: z.string(),
+    content: z.string(),
+    type: z.string(),
+    scope: z.enum(hotScopes),
+    salience: z.number(),
+    subject_type: z.string().nullable(),
+    subject_id: z.string().nullable(),
+    tags: z.array(z.string()),
+    metadata: z.record(z.string(), z.unknown()),
+    source: z.string().nullable(),
+    occurred_at: z.string(),
+    recorded_at: z.string(),
+    expires_at: z.string().nullable(),
+    position: z.number().int().describe('Log position of the MemoryRecorded event.'),
+  })
+  .meta({ id: 'HotMemory' });
+
+const hotOut = (m: HotMemory) => ({
+  memory_id: m.memoryId,
+  content: m.content,
+  type: m.type,
+  scope: m.scope,
+  salience: m.salience,
+  subject_type: m.subjectType,
+  subject_id: m.subjectId,
+  tags: [...m.tags],
+  metadata: { ...m.metadata },
+  source: m.source,
+  occurred_at: m.occurredAt,
+  recorded_at: m.recordedAt,
+  expires_at: m.expiresAt,
+  position: m.position,
+});
 
 const factSchema = z
   .object({
@@ -254,6 +294,47 @@ export const memoryRoutes: FastifyPluginAsyncZod<MemoryRouteDeps> = async (app, 
           signals: r.signals,
         })),
       };
+    },
+  );
+
+  app.get(
+    '/memory/hot',
+    {
+      schema: {
+        operationId: 'hotMemories',
+        description:
+          'What happened in one run or session: its live memories, newest first (by occurred_at). Answered from the hot store ' +
+          '(Valkey, or in-process) without Postgres when it holds the group; otherwise, or while Valkey is down, from Postgres. ' +
+          'Give subject_type and subject_id together (the run or session, e.g. `session` / `<id>`); without them, the memories of ' +
+          'that scope recorded without a subject.',
+        tags: ['memory'],
+        querystring: z.object({
+          scope: z.enum(hotScopes),
+          subject_type: z.string().min(1).max(200).optional(),
+          subject_id: z.string().min(1).max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(HOT_GROUP_CAP).default(50),
+          ...minPositionQuery,
+        }),
+        response: {
+          200: z.object({
+            memories: z.array(hotMemorySchema),
+            source: z.enum(['hot', 'postgres']).describe('hot: from the hot store; postgres: the hot store could not vouch for this group.'),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      if ((q.subject_type === undefined) !== (q.subject_id === undefined)) {
+        throw new AppError('MEMORY.INVALID', 'Give subject_type and subject_id together, or neither.', {
+          errors: [{ field: q.subject_type === undefined ? 'subject_type' : 'subject_id', message: 'required with the other subject field' }],
+        });
+      }
+      const answer = await deps.hot.read(
+        { tenant: requireAuth(request).tenant, scope: q.scope, subjectType: q.subject_type ?? null, subjectId: q.subject_id ?? null },
+        { limit: q.limit, minPosition: requestedPosition(request), beforePostgres: () => awaitMinPosition(request, MEMORIES) },
+      );
+      return { memories: answer.memories.map(hotOut), source: answer.source };
     },
   );
 

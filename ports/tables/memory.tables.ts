@@ -105,6 +105,8 @@ export interface ZepSyncTable {
   payload: Json;
   next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: Generated<Date>;
+  /** Set just before a call to Zep and cleared once its outcome is known: set = the write may be in Zep. */
+  in_flight_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface MemoryTables {
