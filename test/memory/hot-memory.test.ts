@@ -24,6 +24,7 @@ import { hotMemoryReactor } from '../../projections/memory/hot-memory.reactor.js
 import type { Reactor } from '../../projections/projection.js';
 import { liveGroupMemories } from '../../queries/memory/hot-memories.query.js';
 import { createHotMemoryReader } from '../../queries/memory/hot-memory.service.js';
+import { feedReactor } from '../support/feed-reactor.js';
 import { serverTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { memoryFixture } from './memory-fixture.js';
 
@@ -88,16 +89,7 @@ describe('hot-memory reactor and store', () => {
   });
   const reactorFor = (store: HotMemoryStore, over: { readModelWaitMs?: number } = {}) =>
     hotMemoryReactor({ store, seed: liveGroupMemories, events: f.store, clock: () => f.clock.now(), readModelWaitMs: over.readModelWaitMs ?? 1000 });
-  /** Feeds every event after `from` to the reactor, like the engine would. */
-  const run = async (reactor: Reactor, from = 0) => {
-    let after = from;
-    for (;;) {
-      const page = await f.store.readAll({ after, limit: 100, types: reactor.eventTypes });
-      for (const e of page.events) await reactor.handle(e, { signal: new AbortController().signal, db: f.db });
-      if (page.nextAfter === after || !page.hasMore) return page.nextAfter;
-      after = page.nextAfter;
-    }
-  };
+  const run = (reactor: Reactor, from = 0) => feedReactor(f.store, f.db, reactor, from);
   const head = async () => (await f.store.readAll({ after: 0, limit: 100_000 })).nextAfter;
   const session = (tenant: string, id: string): HotGroup => ({ tenant, scope: 'session', subjectType: 'session', subjectId: id });
   const say = (tenant: string, content: string, over: Record<string, unknown> = {}) =>

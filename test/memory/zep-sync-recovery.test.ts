@@ -12,6 +12,7 @@ import type { Reactor } from '../../projections/projection.js';
 import { zepSyncBacklog, zepSyncHealth } from '../../queries/memory/zep-sync-backlog.query.js';
 import { loadConfig } from '../../runtime/env.config.js';
 import { startProjectionWorkers } from '../../runtime/projection-workers.js';
+import { feedReactor } from '../support/feed-reactor.js';
 import { serverTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { FakeZep } from './fake-zep.server.js';
 import { memoryFixture } from './memory-fixture.js';
@@ -24,15 +25,7 @@ describe('Zep sync: retries on its own and does not write twice', () => {
   let f: ReturnType<typeof memoryFixture>;
   const adapter = (over: Partial<ConstructorParameters<typeof ZepMemory>[0]> = {}) =>
     new ZepMemory({ apiKey: 'test', baseUrl: zep.baseUrl, timeoutMs: 5000, maxRetries: 0, initialBackoffMs: 1, sleep: async () => undefined, ...over });
-  const run = async (reactor: Reactor, from: number) => {
-    let after = from;
-    for (;;) {
-      const page = await f.store.readAll({ after, limit: 100, types: reactor.eventTypes });
-      for (const e of page.events) await reactor.handle(e, { signal: new AbortController().signal, db: f.db });
-      if (page.nextAfter === after || !page.hasMore) return page.nextAfter;
-      after = page.nextAfter;
-    }
-  };
+  const run = (reactor: Reactor, from = 0) => feedReactor(f.store, f.db, reactor, from);
   const head = async () => (await f.store.readAll({ after: 0, limit: 100_000 })).nextAfter;
   const rows = (tenant: string) => f.db.selectFrom('zep_sync').selectAll().where('tenant', '=', tenant).orderBy('position').orderBy('kind').execute();
   const salient = (tenant: string, content: string, metadata: Record<string, unknown> = {}) =>

@@ -5,6 +5,7 @@ import { remember } from '../../commands/memory/remember.handler.js';
 import type { Reactor } from '../../projections/projection.js';
 import { zepSyncReactor } from '../../projections/memory/zep-sync.reactor.js';
 import { zepSyncBacklog, zepSyncHealth } from '../../queries/memory/zep-sync-backlog.query.js';
+import { feedReactor } from '../support/feed-reactor.js';
 import { serverTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { FakeZep } from './fake-zep.server.js';
 import { memoryFixture } from './memory-fixture.js';
@@ -17,16 +18,7 @@ describe('Zep sync reactor against a local Zep', () => {
   const adapter = (over: Partial<ConstructorParameters<typeof ZepMemory>[0]> = {}) =>
     new ZepMemory({ apiKey: 'test', baseUrl: zep.baseUrl, timeoutMs: 5000, maxRetries: 2, initialBackoffMs: 1, sleep: async (ms) => void waits.push(ms), ...over });
 
-  /** Feeds every event after `from` to the reactor, like the engine would. */
-  const run = async (reactor: Reactor, from = 0) => {
-    let after = from;
-    for (;;) {
-      const page = await f.store.readAll({ after, limit: 100, types: reactor.eventTypes });
-      for (const e of page.events) await reactor.handle(e, { signal: new AbortController().signal, db: f.db });
-      if (page.nextAfter === after || !page.hasMore) return page.nextAfter;
-      after = page.nextAfter;
-    }
-  };
+  const run = (reactor: Reactor, from = 0) => feedReactor(f.store, f.db, reactor, from);
   const rows = () => f.db.selectFrom('zep_sync').selectAll().orderBy('position').execute();
   const note = (content: string, salience: number) => ({ content, memoryType: 'note', scope: 'user' as const, salience, tags: [], metadata: { k: 1 } });
 
