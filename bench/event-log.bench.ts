@@ -11,14 +11,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { migrateToLatest } from '../adapters/db/migrate.js';
 import { openPostgres } from '../adapters/postgres/postgres-database.js';
 import { AppError } from '../domain/shared/app-error.js';
 import { LatencySamples, round, type BenchResult } from './support/bench-stats.js';
+import { benchAdminUrl, scratchDatabase } from './support/scratch-database.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const POOL = 20;
 // 2,000-event pages cost the least CPU per event here (larger pages mostly feed the GC).
 const READ_PAGE = Number(process.env.BENCH_READ_PAGE ?? 2_000);
@@ -94,23 +93,6 @@ async function openEmmettSystem(url: string): Promise<LogSystem> {
     openEmmett: (url: string, poolSize: number) => Promise<LogSystem>;
   };
   return mod.openEmmett(url, POOL);
-}
-
-async function scratchDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${Date.now().toString(36)}`;
-  const admin = async (statement: string) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(statement);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name} TEMPLATE template0`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** Runs `writers` loops in parallel over `total` tasks, handing out task indexes. */
@@ -247,7 +229,7 @@ function pgliteRss(): Record<string, number> {
 const targets: Record<string, number> = { A: 2_800, B: 6_000, C: 55_000, D: 400, E: 150_000 };
 
 async function main(): Promise<void> {
-  console.log(`bench:log against ${new URL(adminUrl).host} (read page ${READ_PAGE}); ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`bench:log against ${new URL(benchAdminUrl).host} (read page ${READ_PAGE}); ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const results = await runSystem('almanac', openAlmanac);
   if (process.env.BENCH_SKIP_EMMETT !== '1') results.push(...(await runSystem('emmett', openEmmettSystem)));
 

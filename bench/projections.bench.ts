@@ -16,7 +16,6 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { migrateToLatest } from '../adapters/db/migrate.js';
 import { PostgresProjectionLock } from '../adapters/projection-lock/postgres-projection-lock.js';
 import { openPostgres } from '../adapters/postgres/postgres-database.js';
@@ -24,30 +23,13 @@ import { startProjectionEngine } from '../projections/engine/projection-engine.j
 import { rebuildProjection } from '../projections/engine/rebuild.js';
 import { createLedgerTables, credit, ledgerProjection } from '../test/projections/fixtures/ledger.projection.js';
 import { round } from './support/bench-stats.js';
+import { scratchDatabase } from './support/scratch-database.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const LIVE_SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 20);
 const ACCOUNTS = 1000;
-
-async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `almanac_bench_proj_${Date.now().toString(36)}`;
-  const admin = async (q: string) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(q);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name} TEMPLATE template0`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 const percentile = (samples: number[], p: number) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -55,7 +37,7 @@ const percentile = (samples: number[], p: number) => {
 };
 
 async function main(): Promise<void> {
-  const scratch = await scratchDatabase();
+  const scratch = await scratchDatabase('almanac_bench_proj');
   const handle = await openPostgres({ url: scratch.url, poolSize: 20, listen: true, pollIntervalMs: 500 });
   const lock = new PostgresProjectionLock(scratch.url, { ownerId: 'bench' });
   const results: Array<Record<string, string | number>> = [];
