@@ -1,4 +1,5 @@
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { retryAfterMs } from '../resilience/retry-after.js';
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { z } from 'zod';
 import { AppError } from '../../domain/shared/app-error.js';
@@ -149,18 +150,6 @@ function mapSdkError(err: unknown, model: string): Error {
     return new AppError('LLM.UPSTREAM', `the LLM endpoint refused the request (HTTP ${status})`, { status, model, message: err.message });
   }
   return err instanceof Error ? err : new Error(String(err));
-}
-
-/** Retry-After as seconds or an HTTP date; retry-after-ms (OpenAI's) wins when present. */
-export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
-  const ms = headers?.get('retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function interpret<T>(completion: OpenAI.Chat.Completions.ChatCompletion, schema: z.ZodType<T>, requested: string): StructuredCompletion<T> {

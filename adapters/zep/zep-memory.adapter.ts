@@ -1,4 +1,5 @@
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { retryAfterMs } from '../resilience/retry-after.js';
 import { ZepClient, ZepError, ZepTimeoutError } from '@getzep/zep-cloud';
 import { AppError } from '../../domain/shared/app-error.js';
 import type {
@@ -36,16 +37,6 @@ class Transient extends Error {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Retry-After in seconds or as an HTTP date. */
-function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 /** Zep graphs are per user; one Zep user per tenant. */
 export const zepUserId = (tenant: string): string => `almanac-${tenant}`;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { OpenAiLlmAdapter, retryAfterMs, type OpenAiLlmOptions } from '../../adapters/llm/openai-llm.adapter.js';
+import { OpenAiLlmAdapter, type OpenAiLlmOptions } from '../../adapters/llm/openai-llm.adapter.js';
+import { retryAfterMs } from '../../adapters/resilience/retry-after.js';
 import { jsonAnswer, startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
 
 const schema = z.object({ answer: z.string(), hours: z.number().positive() });
