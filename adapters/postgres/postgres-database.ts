@@ -29,6 +29,12 @@ export function redactUrl(url: string): string {
   }
 }
 
+// int8 straight to a number (positions and versions stay far below 2^53), skipping pg's
+// digits check and the string it returns.
+const arrayTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)),
+};
+
 export async function openPostgres(options: PostgresOptions): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
   pool.on('error', (err) => options.onError?.(err)); // idle client lost: the pool replaces it
@@ -56,7 +62,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
         name: nameFor(text),
         text,
         values: params as unknown[],
-        ...(options?.rowMode ? { rowMode: options.rowMode } : {}),
+        ...(options?.rowMode ? { rowMode: options.rowMode, types: arrayTypes } : {}),
       });
       return { rows: result.rows as R[] };
     },
