@@ -19,6 +19,7 @@ import { benchAdminUrl, scratchDatabase } from './support/scratch-database.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const POOL = 20;
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 // 2,000-event pages cost the least CPU per event here (larger pages mostly feed the GC).
 const READ_PAGE = Number(process.env.BENCH_READ_PAGE ?? 2_000);
 
@@ -185,16 +186,37 @@ async function runSystem(system: string, open: (url: string) => Promise<LogSyste
   const results: BenchResult[] = [];
   const report = (r: BenchResult) => {
     results.push(r);
-    console.log(`  ${system} ${r.case}: ${r.events_per_s}/s p50 ${r.p50_ms} ms p99 ${r.p99_ms} ms`);
+    console.log(`  ${system} ${r.case}: ${r.events_per_s}/s p50 ${r.p50_ms} ms p99 ${r.p99_ms} ms (runs: ${String(r.runs_events_per_s)})`);
+  };
+  // Each case runs REPEAT times and the run with the median events/s is reported (all runs'
+  // figures go along): one run on a shared 2-core VM swings by a fifth either way.
+  const median = async (run: () => Promise<BenchResult>): Promise<BenchResult> => {
+    const runs: BenchResult[] = [];
+    for (let i = 0; i < REPEAT; i++) runs.push(await run());
+    const sorted = [...runs].sort((a, b) => a.events_per_s - b.events_per_s);
+    // Losses and repeats are never averaged away: the worst run's count is reported.
+    return {
+      ...sorted[Math.floor((sorted.length - 1) / 2)]!,
+      lost: Math.max(...runs.map((r) => r.lost)),
+      duplicated: Math.max(...runs.map((r) => r.duplicated)),
+      runs_events_per_s: runs.map((r) => r.events_per_s),
+    };
   };
   try {
-    report(await appendCase(system, log, 'A', { appends: 20_000, perAppend: 1, streams: 2_000, writers: 1 }));
-    report(await appendCase(system, log, 'B', { appends: 20_000, perAppend: 1, streams: 2_000, writers: 16 }));
-    const beforeC = await log.lastPosition();
-    report(await appendCase(system, log, 'C', { appends: 2_000, perAppend: 100, streams: 2_000, writers: 4 }));
-    const afterC = await log.lastPosition();
-    report(await contendedCase(system, log, 5));
-    report(await readCase(system, log, beforeC, 200_000, afterC));
+    report(await median(() => appendCase(system, log, 'A', { appends: 20_000, perAppend: 1, streams: 2_000, writers: 1 })));
+    report(await median(() => appendCase(system, log, 'B', { appends: 20_000, perAppend: 1, streams: 2_000, writers: 16 })));
+    let beforeC = 0;
+    let afterC = 0;
+    report(
+      await median(async () => {
+        beforeC = await log.lastPosition();
+        const r = await appendCase(system, log, 'C', { appends: 2_000, perAppend: 100, streams: 2_000, writers: 4 });
+        afterC = await log.lastPosition();
+        return r;
+      }),
+    );
+    report(await median(() => contendedCase(system, log, 5)));
+    report(await median(() => readCase(system, log, beforeC, 200_000, afterC)));
   } finally {
     await log.close();
     await db.drop();

@@ -28,7 +28,7 @@ export interface BenchResult {
   p99_ms: number;
   lost: number;
   duplicated: number;
-  [extra: string]: string | number;
+  [extra: string]: string | number | number[];
 }
 
 export const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
