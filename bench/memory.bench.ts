@@ -38,6 +38,7 @@ const REMEMBER = Number(process.env.BENCH_REMEMBER ?? 2_000);
 const MEMORIES = Number(process.env.BENCH_MEMORIES ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 500);
 const WRITERS = 16;
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 
 // mulberry32
 function rng(seed: number): () => number {
@@ -133,15 +134,23 @@ async function main() {
     const clock = { now: () => new Date() };
     const uncached = createRecallService({ db: handle.db, clock });
     for (const q of questions.slice(0, 20)) await uncached.recall('bench', { query: q }); // warm up
-    const u = new LatencySamples();
-    for (const q of questions) await u.time(() => uncached.recall('bench', { query: q, k: 10 }));
-    const recall: Record<string, unknown> = { uncached: { ...percentiles(u), target_p99_ms: 20 } };
+    // Each measurement passes over the questions REPEAT times; the pass with the median p99 is
+    // reported, every pass's p99 beside it (one pass's tail on a shared VM swings widely).
+    const passes = async (ask: (q: string) => Promise<unknown>, target: number) => {
+      const runs: LatencySamples[] = [];
+      for (let r = 0; r < REPEAT; r++) {
+        const s = new LatencySamples();
+        for (const q of questions) await s.time(() => ask(q));
+        runs.push(s);
+      }
+      const byP99 = [...runs].sort((a, b) => a.percentile(99) - b.percentile(99));
+      return { ...percentiles(byP99[Math.floor((byP99.length - 1) / 2)]!), passes_p99_ms: runs.map((s) => round(s.percentile(99))), target_p99_ms: target };
+    };
+    const recall: Record<string, unknown> = { uncached: await passes((q) => uncached.recall('bench', { query: q, k: 10 }), 20) };
     const cachedRun = async (cache: Cache) => {
       const service = createRecallService({ db: handle.db, clock, cache });
       for (const q of questions) await service.recall('bench', { query: q, k: 10 });
-      const c = new LatencySamples();
-      for (const q of questions) await c.time(() => service.recall('bench', { query: q, k: 10 }));
-      return { ...percentiles(c), target_p99_ms: 2 };
+      return passes((q) => service.recall('bench', { query: q, k: 10 }), 2);
     };
     try {
       await valkey.ping();

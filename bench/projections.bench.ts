@@ -5,7 +5,8 @@
  *   1. rebuild throughput: a representative projection (batched inserts + upserts, the ledger
  *      test read model) rebuilt beside the live tables over BENCH_EVENTS events (default 1,000,000).
  *   2. live lag: BENCH_RATE commands/s (default 500) for BENCH_LIVE_SECONDS (default 20), each
- *      appending one event; lag = from the append call to the projection showing it.
+ *      appending one event; lag = from the append call to the projection showing it. Runs
+ *      BENCH_REPEAT times (default 3); the run with the median p99 is reported.
  *
  *   BENCH_DATABASE_URL (or TEST_DATABASE_URL, or the local default) names a server where a
  *   scratch database is created and dropped.
@@ -30,6 +31,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const LIVE_SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 20);
 const ACCOUNTS = 1000;
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 
 const percentile = (samples: number[], p: number) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -94,48 +96,60 @@ async function main(): Promise<void> {
     engineHandle = process.env.BENCH_ENGINE_POOL !== 'shared' ? await openPostgres({ url: scratch.url, poolSize: 4, listen: true, pollIntervalMs: 500 }) : handle;
     const engine = startProjectionEngine({ db: engineHandle.db, store: engineHandle.eventStore, lock, projections: [projection], batchSize: 1000, pollIntervalMs: 500 });
     await engine.waitForPosition(rebuilt.position, ['bench'], 30_000);
-    const lags: number[] = [];
-    const commitLags: number[] = [];
-    let failed = 0;
-    const inflight: Array<Promise<void>> = [];
-    const total = RATE * LIVE_SECONDS;
-    // The first second warms connections and plans and is not counted: the figure is the
-    // steady state (a pool opening twenty connections is not lag a user ever sees twice).
-    const warmup = RATE;
-    const t0 = performance.now();
-    for (let i = -warmup; i < total; i++) {
-      const due = t0 + ((i + warmup) * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const account = `a${(i + warmup) % ACCOUNTS}`;
-      inflight.push(
-        (async () => {
-          const start = performance.now();
-          const r = await handle.eventStore.append(`acct-bench-${account}`, [{ id: randomUUID(), ...credit(account, 1, {}, 'bench') }], {
-            expectedVersion: 'any',
-            tenant: 't1',
-          });
-          const committed = performance.now();
-          const ok = await engine.waitForPosition(r.positions[0]!, ['bench'], 2000);
-          const seen = performance.now();
-          if (i < 0) return;
-          if (!ok) failed++;
-          lags.push(seen - start);
-          commitLags.push(seen - committed);
-        })(),
-      );
-    }
-    await Promise.all(inflight);
-    const achieved = (total + warmup) / ((performance.now() - t0) / 1000);
+    // One live run: RATE appends/s for LIVE_SECONDS after a second of warm-up that is not
+    // counted (the figure is the steady state: a pool opening twenty connections is not lag a
+    // user ever sees twice).
+    const liveRun = async () => {
+      const lags: number[] = [];
+      const commitLags: number[] = [];
+      let failed = 0;
+      const inflight: Array<Promise<void>> = [];
+      const total = RATE * LIVE_SECONDS;
+      const warmup = RATE;
+      const t0 = performance.now();
+      for (let i = -warmup; i < total; i++) {
+        const due = t0 + ((i + warmup) * 1000) / RATE;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        const account = `a${(i + warmup) % ACCOUNTS}`;
+        inflight.push(
+          (async () => {
+            const start = performance.now();
+            const r = await handle.eventStore.append(`acct-bench-${account}`, [{ id: randomUUID(), ...credit(account, 1, {}, 'bench') }], {
+              expectedVersion: 'any',
+              tenant: 't1',
+            });
+            const committed = performance.now();
+            const ok = await engine.waitForPosition(r.positions[0]!, ['bench'], 2000);
+            const seen = performance.now();
+            if (i < 0) return;
+            if (!ok) failed++;
+            lags.push(seen - start);
+            commitLags.push(seen - committed);
+          })(),
+        );
+      }
+      await Promise.all(inflight);
+      return {
+        achieved_rate: round((total + warmup) / ((performance.now() - t0) / 1000), 0),
+        p50_ms: round(percentile(lags, 50)),
+        p99_ms: round(percentile(lags, 99)),
+        max_ms: round(percentile(lags, 100)),
+        commit_to_visible_p99_ms: round(percentile(commitLags, 99)),
+        not_visible_in_2s: failed,
+      };
+    };
+    // REPEAT runs, the one with the median p99 reported and every run's p99 beside it: a
+    // single disk-flush hiccup on this VM moves one run's tail by tens of milliseconds.
+    const runs = [];
+    for (let r = 0; r < REPEAT; r++) runs.push(await liveRun());
     await engine.stop();
+    const median = [...runs].sort((a, b) => a.p99_ms - b.p99_ms)[Math.floor((runs.length - 1) / 2)]!;
     results.push({
       case: `live lag at ${RATE} commands/s for ${LIVE_SECONDS} s (append call → visible), engine pool ${engineHandle === handle ? 'shared' : 'separate'}`,
-      achieved_rate: round(achieved, 0),
-      p50_ms: round(percentile(lags, 50)),
-      p99_ms: round(percentile(lags, 99)),
-      max_ms: round(percentile(lags, 100)),
-      commit_to_visible_p99_ms: round(percentile(commitLags, 99)),
-      not_visible_in_2s: failed,
+      ...median,
+      not_visible_in_2s: runs.reduce((n, r) => n + r.not_visible_in_2s, 0),
+      runs_p99_ms: runs.map((r) => r.p99_ms).join(' / '),
       target: 'p99 < 50 ms',
     });
   } finally {
