@@ -267,15 +267,20 @@ export class ProjectionRunner {
 
   private async stall(position: number, err: unknown): Promise<void> {
     const message = describe(err);
-    this.state = 'stalled';
     this.stalledSince = Date.now();
     this.error = { message, position };
     this.s.logger.error({ projection: this.name, position, err: message }, 'projection stalled');
-    await checkpointTable(this.s.db, 'public')
-      .updateTable('projection_checkpoints')
-      .set((eb) => ({ state: 'stalled' as const, error: message, error_position: position, attempts: eb('attempts', '+', 1), updated_at: new Date() }))
-      .where('name', '=', this.name)
-      .execute();
+    try {
+      await checkpointTable(this.s.db, 'public')
+        .updateTable('projection_checkpoints')
+        .set((eb) => ({ state: 'stalled' as const, error: message, error_position: position, attempts: eb('attempts', '+', 1), updated_at: new Date() }))
+        .where('name', '=', this.name)
+        .execute();
+    } finally {
+      // Only now: status merges this state with the row, and must not say "stalled" before
+      // the row carries the error and its position.
+      this.state = 'stalled';
+    }
   }
 
   /** Waits for a person (skip event), a retry request, or the next scheduled retry. */
