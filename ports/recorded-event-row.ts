@@ -51,14 +51,5 @@ export const recordedEventFromTuple = (r: EventTuple): RecordedEvent => ({
 });
 
 /** The same mapping from a keyed row (Kysely's rows, in the rebuild's swap transaction). */
-export const recordedEventFromRow = (r: EventRow): RecordedEvent => ({
-  position: Number(r.position),
-  streamId: r.stream_id,
-  streamVersion: Number(r.stream_version),
-  id: r.event_id,
-  type: r.type,
-  data: r.data,
-  metadata: (r.metadata ?? {}) as EventMetadata,
-  tenant: r.tenant,
-  recordedAt: new Date(Number(r.recorded_ms)),
-});
+export const recordedEventFromRow = (r: EventRow): RecordedEvent =>
+  recordedEventFromTuple([r.position, r.stream_id, r.stream_version, r.event_id, r.type, r.data, r.metadata, r.tenant, r.recorded_ms]);

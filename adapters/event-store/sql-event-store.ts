@@ -46,7 +46,6 @@ const appendSql = (step: string) => `
   SELECT (SELECT version FROM s) AS version,
          (SELECT array_agg(position ORDER BY position) FROM e) AS positions`;
 
-const SELECT_EVENT = EVENT_ROW_COLUMNS;
 const ARRAYS = { rowMode: 'array' } as const;
 
 function stepFor(expected: ExpectedVersion): { sql: string; exact?: number } {
@@ -57,10 +56,7 @@ function stepFor(expected: ExpectedVersion): { sql: string; exact?: number } {
   return { sql: appendSql(streamStep.updateExact), exact: expected.exact };
 }
 
-// Pages kept in flight during a catch-up (measured on 2 cores: one beats two, two beat three,
-// as more backends producing rows take the CPU this process needs to consume them), and the
-// most kept for callers that never came back.
-const READ_AHEAD_DEPTH = 1;
+// Pages read ahead and kept for callers that never came back.
 const MAX_READ_AHEAD = 8;
 
 /** Identifies a readAll page request, to match it with a page read ahead. */
@@ -168,7 +164,7 @@ export class SqlEventStore implements EventStore {
     const valid = ids.filter((id) => UUID_RE.test(id));
     if (valid.length === 0) return [];
     const { rows } = await this.exec.query<EventTuple>(
-      `SELECT ${SELECT_EVENT} FROM events WHERE event_id = ANY($1::uuid[])`,
+      `SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])`,
       [valid],
       ARRAYS,
     );
@@ -188,7 +184,7 @@ export class SqlEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     const from = options.from ?? (backwards ? Number.MAX_SAFE_INTEGER : 1);
     const { rows } = await this.exec.query<EventTuple>(
-      `SELECT ${SELECT_EVENT} FROM events WHERE stream_id = $1 AND stream_version ${backwards ? '<=' : '>='} $2
+      `SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version ${backwards ? '<=' : '>='} $2
         ORDER BY stream_version ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
       [streamId, from, limit],
       ARRAYS,
@@ -237,7 +233,7 @@ export class SqlEventStore implements EventStore {
     }
     const full = rows.length === limit;
     const nextAfter = full ? Number(rows[rows.length - 1]![0]) : upTo;
-    // Ask for the next pages before mapping this one: the database works while we do.
+    // Ask for the next page before mapping this one: the database works while we do.
     if ((full || ahead) && nextAfter < horizon && this.options.readAhead) this.startReadAhead(options, limit, nextAfter, horizon, safe);
     const events = rows.map(recordedEventFromTuple);
     return {
@@ -250,21 +246,20 @@ export class SqlEventStore implements EventStore {
   }
 
   /**
-   * Keeps the next pages of a catch-up in flight, on other connections, while the caller
-   * digests this one. They are position ranges (after, after + limit]: a range of `limit`
-   * positions holds at most `limit` events, so each is a complete page of its own and their
-   * bounds are known without waiting for the page before. Safe: every event at or below the
-   * horizon is final.
+   * Fetches the next page of a catch-up on another connection while the caller digests this
+   * one. It is the position range (after, after + limit]: a range of `limit` positions holds at
+   * most `limit` events, so it is a complete page of its own, and the page after it can be
+   * asked for as soon as it arrives. Safe: every event at or below the horizon is final. One
+   * page, not more: on 2 cores more backends producing rows take the CPU this process needs
+   * to consume them (measured: one ahead beats two, two beat three).
    */
   private startReadAhead(options: ReadAllOptions, limit: number, after: number, horizon: number, safe: number): void {
-    for (let d = 0, from = after; d < READ_AHEAD_DEPTH && from < horizon; d++, from += limit) {
-      const key = pageKey({ ...options, after: from }, limit);
-      if (this.readAhead.has(key)) continue;
-      const upTo = Math.min(from + limit, horizon);
-      const rows = this.selectPage(options, from, upTo, limit);
-      rows.catch(() => undefined); // an unused page must not become an unhandled rejection
-      this.readAhead.set(key, { upTo, horizon, safe, rows });
-    }
+    const key = pageKey({ ...options, after }, limit);
+    if (this.readAhead.has(key)) return;
+    const upTo = Math.min(after + limit, horizon);
+    const rows = this.selectPage(options, after, upTo, limit);
+    rows.catch(() => undefined); // an unused page must not become an unhandled rejection
+    this.readAhead.set(key, { upTo, horizon, safe, rows });
     while (this.readAhead.size > MAX_READ_AHEAD) this.readAhead.delete(this.readAhead.keys().next().value!);
   }
 
@@ -277,7 +272,7 @@ export class SqlEventStore implements EventStore {
     if (options.recordedFrom) where.push(`recorded_at >= $${params.push(options.recordedFrom)}`);
     if (options.recordedTo) where.push(`recorded_at < $${params.push(options.recordedTo)}`);
     const { rows } = await this.exec.query<EventTuple>(
-      `SELECT ${SELECT_EVENT} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.push(limit)}`,
+      `SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.push(limit)}`,
       params,
       ARRAYS,
     );
