@@ -6,6 +6,7 @@ import { ValkeyCache } from '../../adapters/cache/valkey-cache.adapter.js';
 import { openValkey } from '../../adapters/cache/valkey-client.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.adapter.js';
 import type { Cache } from '../../ports/cache.port.js';
+import { flakyCache } from '../support/flaky-cache.js';
 
 const valkeyUrl = process.env.TEST_VALKEY_URL ?? 'redis://127.0.0.1:6379';
 const clients: Array<ReturnType<typeof openValkey>> = [];
@@ -77,21 +78,13 @@ describe('FallbackCache', () => {
     const client = openValkey(valkeyUrl);
     clients.push(client);
     const real = new ValkeyCache(client, { namespace: ns() });
-    let down = false;
-    const guard = <R>(f: () => Promise<R>) => (down ? Promise.reject(new Error('valkey down')) : f());
-    const flaky: Cache = {
-      get: (k) => guard(() => real.get(k)),
-      set: (k, v, ttl) => guard(() => real.set(k, v, ttl)),
-      delete: (k) => guard(() => real.delete(k)),
-      deleteByPrefix: (p) => guard(() => real.deleteByPrefix(p)),
-      health: () => guard(() => real.health()),
-    };
+    const flaky = flakyCache(real, false);
     const cache = new FallbackCache(flaky, new MemoryCache(), undefined, 0);
     await cache.set('acme:recall:1', 'old', 60);
-    down = true;
+    flaky.down = true;
     await cache.deleteByPrefix('acme:recall:');
     expect((await cache.health()).state).toBe('warn');
-    down = false;
+    flaky.down = false;
     expect(await cache.get('acme:recall:1')).toBeUndefined();
     expect(await real.get('acme:recall:1')).toBeUndefined();
   });

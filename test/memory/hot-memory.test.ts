@@ -18,7 +18,7 @@ import {
   type HotGroup,
   type HotMemory,
 } from '../../domain/memory/hot-memory.policy.js';
-import type { Cache } from '../../ports/cache.port.js';
+import { flakyCache } from '../support/flaky-cache.js';
 import type { HotMemoryStore } from '../../ports/hot-memory.port.js';
 import { hotMemoryReactor } from '../../projections/memory/hot-memory.reactor.js';
 import type { Reactor } from '../../projections/projection.js';
@@ -233,18 +233,10 @@ describe('hot-memory reactor and store', () => {
     // a connection that fails mid-way: the failed write is retried and lands once Valkey answers
     const client = valkey();
     const real = new ValkeyCache(client, { namespace: ns() });
-    let down = true;
-    const guard = <R>(work: () => Promise<R>) => (down ? Promise.reject(new Error('valkey down')) : work());
-    const flaky: Cache = {
-      get: (k) => guard(() => real.get(k)),
-      set: (k, v, ttl) => guard(() => real.set(k, v, ttl)),
-      delete: (k) => guard(() => real.delete(k)),
-      deleteByPrefix: (p) => guard(() => real.deleteByPrefix(p)),
-      health: () => guard(() => real.health()),
-    };
+    const flaky = flakyCache(real, true);
     const store = new CacheHotMemoryStore(flaky, valkeyIncarnation(client));
     await expect(run(reactorFor(store), from)).rejects.toThrow('valkey down');
-    down = false;
+    flaky.down = false;
     await run(reactorFor(store), from);
     expect(ids((await store.read(session('hot-down', 's1')))?.memories)).toEqual(['while valkey is down']);
   });
