@@ -56,6 +56,13 @@ export const defaultPromptTemplates: Readonly<Record<string, DefaultPromptTempla
 };
 
 /**
+ * The shipped default named `name`, if any. Names come from URLs: only the record's own keys
+ * count, so "constructor" or "__proto__" is just a name with no default.
+ */
+export const defaultPromptTemplate = (name: string): DefaultPromptTemplate | undefined =>
+  Object.hasOwn(defaultPromptTemplates, name) ? defaultPromptTemplates[name] : undefined;
+
+/**
  * Replaces {{name}} with vars[name]; unknown names stay visible (so a typo shows up in the
  * prompt rather than vanishing).
  */

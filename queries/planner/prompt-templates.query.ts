@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { defaultPromptTemplates } from '../../domain/ontology/default-prompt-templates.js';
+import { defaultPromptTemplate, defaultPromptTemplates } from '../../domain/ontology/default-prompt-templates.js';
 import type { Database } from '../../ports/database.schema.js';
 
 export interface PromptTemplateVersionView {
@@ -17,7 +17,7 @@ export interface PromptTemplateVersionView {
 }
 
 const builtin = (name: string, active: boolean): PromptTemplateVersionView | undefined => {
-  const d = defaultPromptTemplates[name];
+  const d = defaultPromptTemplate(name);
   return d
     ? { name, version: 0, templateType: d.templateType, content: d.content, description: d.description, model: null, active, source: 'builtin', createdBy: null, createdAt: null }
     : undefined;

@@ -125,5 +125,7 @@ describe('planner HTTP API', () => {
     await project();
     expect((await call('GET', '/planner/prompt-templates/sop_generator', t.keys.read)).json()).toMatchObject({ active: { version: 0, source: 'builtin' } });
     expect((await call('GET', '/planner/prompt-templates/nope_nothing', t.keys.read)).statusCode).toBe(404);
+    // Names Object.prototype knows were a 500 (found by the route fuzzer).
+    expect((await call('GET', '/planner/prompt-templates/constructor', t.keys.read)).statusCode).toBe(404);
   });
 });

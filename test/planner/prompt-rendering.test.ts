@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planUserMessage, repairMessage } from '../../commands/planner/plan-prompt.js';
-import { defaultPromptTemplates, renderPromptTemplate } from '../../domain/ontology/default-prompt-templates.js';
+import { defaultPromptTemplate, defaultPromptTemplates, renderPromptTemplate } from '../../domain/ontology/default-prompt-templates.js';
 
 describe('prompt rendering', () => {
   it('fills {{placeholders}} and leaves unknown ones visible', () => {
@@ -10,6 +10,11 @@ describe('prompt rendering', () => {
   it('ships sop_generator, daily_reflection and weekly_reflection', () => {
     expect(Object.keys(defaultPromptTemplates).sort()).toEqual(['daily_reflection', 'sop_generator', 'weekly_reflection']);
     expect(defaultPromptTemplates.sop_generator!.content).toContain('{{today}}');
+  });
+
+  it('a name that only Object.prototype knows has no default', () => {
+    expect(defaultPromptTemplate('sop_generator')?.content).toContain('{{today}}');
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(defaultPromptTemplate(name)).toBeUndefined();
   });
 
   it('the planning message carries intent, constraints, facts and workflows, and asks for raw estimates', () => {
