@@ -67,5 +67,5 @@ export const defaultPromptTemplate = (name: string): DefaultPromptTemplate | und
  * prompt rather than vanishing).
  */
 export function renderPromptTemplate(content: string, vars: Readonly<Record<string, string | number>>): string {
-  return content.replace(/\{\{\s*([a-zA-Z0-9_]+)\s*\}\}/g, (whole, key: string) => (key in vars ? String(vars[key]) : whole));
+  return content.replace(/\{\{\s*([a-zA-Z0-9_]+)\s*\}\}/g, (whole, key: string) => (Object.hasOwn(vars, key) ? String(vars[key]) : whole));
 }

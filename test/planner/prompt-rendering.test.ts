@@ -5,6 +5,7 @@ import { defaultPromptTemplate, defaultPromptTemplates, renderPromptTemplate } f
 describe('prompt rendering', () => {
   it('fills {{placeholders}} and leaves unknown ones visible', () => {
     expect(renderPromptTemplate('Today is {{ today }}; {{unknown}} stays.', { today: '2026-11-25' })).toBe('Today is 2026-11-25; {{unknown}} stays.');
+    expect(renderPromptTemplate('{{constructor}} and {{toString}} stay too.', {})).toBe('{{constructor}} and {{toString}} stay too.');
   });
 
   it('ships sop_generator, daily_reflection and weekly_reflection', () => {
