@@ -139,7 +139,14 @@ export function composeAppDeps(infra: Infrastructure): AppDeps {
   const core = composeCoreDeps(infra);
   return {
     ...core,
-    memory: memoryRouteDeps(core, infra.config, { hotMemory: infra.hotMemory.reads }),
+    memory: memoryRouteDeps(core, infra.config, {
+      hotMemory: infra.hotMemory.reads,
+      generations: infra.database.memoryGenerations,
+      nearCache:
+        infra.valkey && infra.config.RECALL_NEAR_CACHE_MB > 0
+          ? new MemoryCache({ maxBytes: infra.config.RECALL_NEAR_CACHE_MB * 1024 * 1024, metrics: infra.metrics, label: 'recall-near' })
+          : undefined,
+    }),
     scheduler: schedulerRouteDeps(core, infra.secretBox, infra.config),
     observer: observerRouteDeps(core, infra.config),
     planner: plannerRouteDeps(core, infra.config),

@@ -41,6 +41,7 @@ export const envSchema = z.object({
   PLANNING_DAILY_LIMIT: z.coerce.number().int().min(0).default(10),
   MEMORY_PROMOTION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
   RECALL_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  RECALL_NEAR_CACHE_MB: z.coerce.number().min(0).default(32),
   ZEP_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   ZEP_BASE_URL: z.preprocess(emptyToUndefined, optionalUrl),
   GOOGLE_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),

@@ -10,10 +10,12 @@ import type { Database } from '../ports/database.schema.js';
 import { defaultMemoryPolicy } from '../domain/memory/memory.policy.js';
 import type { CoreDeps } from '../http/app-deps.js';
 import type { MemoryRouteDeps } from '../http/routes/memory.routes.js';
+import type { Cache } from '../ports/cache.port.js';
 import type { Embeddings } from '../ports/embeddings.port.js';
 import type { EventStore } from '../ports/event-store.port.js';
 import type { ExternalMemorySearch } from '../ports/external-memory.port.js';
 import type { HotMemoryStore } from '../ports/hot-memory.port.js';
+import type { MemoryGenerations } from '../ports/memory-generations.port.js';
 import { liveGroupMemories } from '../queries/memory/hot-memories.query.js';
 import { createHotMemoryReader } from '../queries/memory/hot-memory.service.js';
 import { createRecallService } from '../queries/memory/recall.service.js';
@@ -58,7 +60,13 @@ export function startMemoryRetryLoop(deps: MemoryReactorDeps | undefined, db: Ky
 export function memoryRouteDeps(
   core: CoreDeps,
   config: EnvConfig,
-  options: { external?: ExternalMemorySearch | undefined; hotMemory: HotMemoryStore },
+  options: {
+    external?: ExternalMemorySearch | undefined;
+    hotMemory: HotMemoryStore;
+    generations?: MemoryGenerations | undefined;
+    /** Recall's in-process near cache, when `core.cache` is Valkey. */
+    nearCache?: Cache | undefined;
+  },
 ): MemoryRouteDeps {
   const external = 'external' in options ? options.external : zepFrom(config);
   const recall = createRecallService({
@@ -66,6 +74,8 @@ export function memoryRouteDeps(
     clock: core.clock,
     cache: config.RECALL_CACHE_TTL_SECONDS > 0 ? core.cache : undefined,
     cacheTtlSeconds: config.RECALL_CACHE_TTL_SECONDS,
+    generations: options.generations,
+    nearCache: options.nearCache,
     embeddings: embeddingsFrom(config),
     external,
   });

@@ -8,14 +8,16 @@ interface Entry {
 }
 
 /**
- * In-process cache (the embedded default, and the fallback when Valkey is down). Bounded:
- * past `maxEntries` the oldest insertions go first. Values are stored as JSON so callers get
- * copies, exactly as from Valkey.
+ * In-process cache (the embedded default, the fallback when Valkey is down, and recall's near
+ * cache in front of Valkey). Bounded: past `maxEntries` entries or `maxBytes` of JSON the
+ * oldest insertions go first. Values are stored as JSON so callers get copies, exactly as from
+ * Valkey.
  */
 export class MemoryCache implements Cache {
   private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
   constructor(
-    private readonly options: { maxEntries?: number; metrics?: Metrics; now?: () => number } = {},
+    private readonly options: { maxEntries?: number; maxBytes?: number; metrics?: Metrics; now?: () => number; label?: string } = {},
   ) {}
 
   private now(): number {
@@ -25,32 +27,43 @@ export class MemoryCache implements Cache {
   async get<T>(key: string): Promise<T | undefined> {
     const entry = this.entries.get(key);
     const hit = entry !== undefined && entry.expiresAt > this.now();
-    if (entry && !hit) this.entries.delete(key);
-    this.options.metrics?.cacheLookup(hit, 'memory');
+    if (entry && !hit) this.remove(key);
+    this.options.metrics?.cacheLookup(hit, this.options.label ?? 'memory');
     return hit ? (JSON.parse(entry.json) as T) : undefined;
   }
 
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
-    this.entries.delete(key);
-    this.entries.set(key, { json: JSON.stringify(value), expiresAt: this.now() + ttlSeconds * 1000 });
+    this.remove(key);
+    const json = JSON.stringify(value);
+    this.entries.set(key, { json, expiresAt: this.now() + ttlSeconds * 1000 });
+    this.bytes += json.length;
     const max = this.options.maxEntries ?? 10_000;
-    while (this.entries.size > max) {
+    const maxBytes = this.options.maxBytes ?? Number.POSITIVE_INFINITY;
+    while (this.entries.size > max || this.bytes > maxBytes) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
-      this.entries.delete(oldest);
+      this.remove(oldest);
     }
   }
 
   async delete(key: string): Promise<void> {
-    this.entries.delete(key);
+    this.remove(key);
   }
 
   async deleteByPrefix(prefix: string): Promise<void> {
-    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.remove(key);
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.json.length;
   }
 
   async clear(): Promise<void> {
     this.entries.clear();
+    this.bytes = 0;
   }
 
   async health(): Promise<HealthResult> {

@@ -6,6 +6,8 @@ import type { DatabaseHandle } from '../db/database-handle.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
 import type { QueryOptions } from '../event-store/sql-executor.js';
 import { WakeChannel } from '../event-store/wake-channel.js';
+import { MEMORY_GENERATION_CHANNEL } from '../../ports/memory-generations.port.js';
+import { AnnouncedGenerations } from './announced-generations.adapter.js';
 
 const CHANNEL = 'almanac_events';
 
@@ -41,7 +43,8 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
   const wake = new WakeChannel(async (position) => {
     await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, String(position)]);
   });
-  const listener = options.listen ? new Listener(options.url, wake, options.onError) : undefined;
+  const generations = options.listen ? new AnnouncedGenerations() : undefined;
+  const listener = generations ? new Listener(options.url, wake, generations, options.onError) : undefined;
   await listener?.start();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Named (prepared) statements: the append and read statements are planned once per
@@ -73,6 +76,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
     exec,
     db,
     eventStore: new SqlEventStore(exec, wake, options.pollIntervalMs, { readAhead: true }),
+    ...(generations ? { memoryGenerations: generations } : {}),
     ping: async () => {
       await pool.query('SELECT 1');
     },
@@ -83,7 +87,10 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
   };
 }
 
-/** A dedicated connection that LISTENs, reconnecting with backoff when it drops. */
+/**
+ * A dedicated connection that LISTENs (appends, memory generations), reconnecting with backoff
+ * when it drops.
+ */
 class Listener {
   private client: pg.Client | undefined;
   private stopped = false;
@@ -92,12 +99,17 @@ class Listener {
   constructor(
     private readonly url: string,
     private readonly wake: WakeChannel,
+    private readonly generations: AnnouncedGenerations,
     private readonly onError?: (err: Error) => void,
   ) {}
 
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (msg) => {
+      if (msg.channel === MEMORY_GENERATION_CHANNEL) {
+        this.generations.announce(msg.payload ?? '');
+        return;
+      }
       const position = Number(msg.payload);
       if (Number.isFinite(position)) this.wake.deliver(position);
     });
@@ -108,7 +120,8 @@ class Listener {
     client.on('end', () => this.reconnect());
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(`LISTEN ${CHANNEL}; LISTEN ${MEMORY_GENERATION_CHANNEL}`);
+      this.generations.connected();
       this.client = client;
       this.retryMs = 100;
       // Anything appended while we were away: wake readers so they look.
@@ -122,6 +135,7 @@ class Listener {
   }
 
   private reconnect(): void {
+    this.generations.disconnected();
     if (this.stopped) return;
     this.client = undefined;
     const delay = this.retryMs;
@@ -133,6 +147,7 @@ class Listener {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.generations.disconnected();
     const c = this.client;
     this.client = undefined;
     if (c) {

@@ -273,6 +273,7 @@ export const memoryRoutes: FastifyPluginAsyncZod<MemoryRouteDeps> = async (app, 
         tags: q.tags,
         since: q.since ? new Date(q.since) : undefined,
         until: q.until ? new Date(q.until) : undefined,
+        minPosition: requestedPosition(request),
       });
       return {
         ...answer,

@@ -3,6 +3,7 @@ import { match } from 'ts-pattern';
 import { factAssertedDataSchema } from '../../domain/memory/fact.events.js';
 import { isErasedData, memoryForgottenDataSchema, memoryRecordedDataSchema, type MemoryRecordedData } from '../../domain/memory/memory.events.js';
 import type { RecordedEvent } from '../../ports/event-store.port.js';
+import { MEMORY_GENERATION_CHANNEL } from '../../ports/memory-generations.port.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 
 interface Row extends MemoryRecordedData {
@@ -118,9 +119,14 @@ export const memoriesProjection: Projection = {
     }
     await flush();
     const positions = [...touched].map(([tenant, position]) => ({ tenant, position }));
+    // Announced on commit, so that cached recall answers are checked without a database read.
     await sql`
-      INSERT INTO memory_stats (tenant, docs, total_length, last_position)
-      SELECT x.tenant, 0, 0, x.position FROM jsonb_to_recordset(${JSON.stringify(positions)}::jsonb) AS x(tenant text, position bigint)
-      ON CONFLICT (tenant) DO UPDATE SET last_position = greatest(memory_stats.last_position, excluded.last_position)`.execute(ctx.db);
+      WITH gen AS (
+        INSERT INTO memory_stats (tenant, docs, total_length, last_position)
+        SELECT x.tenant, 0, 0, x.position FROM jsonb_to_recordset(${JSON.stringify(positions)}::jsonb) AS x(tenant text, position bigint)
+        ON CONFLICT (tenant) DO UPDATE SET last_position = greatest(memory_stats.last_position, excluded.last_position)
+        RETURNING tenant, last_position
+      )
+      SELECT pg_notify(${MEMORY_GENERATION_CHANNEL}, last_position || ' ' || tenant) FROM gen`.execute(ctx.db);
   },
 };

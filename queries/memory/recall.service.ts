@@ -5,6 +5,7 @@ import type { Clock } from '../../ports/clock.port.js';
 import type { Database } from '../../ports/database.schema.js';
 import type { Embeddings } from '../../ports/embeddings.port.js';
 import type { ExternalMemorySearch } from '../../ports/external-memory.port.js';
+import type { MemoryGenerations } from '../../ports/memory-generations.port.js';
 import { RecallCache } from './recall-cache.js';
 import { fuse, type RecallSignal } from './recall-fusion.js';
 import { recallCandidates, vectorNeighbours, type RecallFilters } from './recall.query.js';
@@ -13,6 +14,8 @@ export interface RecallRequest extends RecallFilters {
   readonly query?: string | undefined;
   /** How many results, 1–100 (default 10). */
   readonly k?: number | undefined;
+  /** The log position the caller waited for (read your writes): no cached answer from before it. */
+  readonly minPosition?: number | undefined;
 }
 
 export interface RecalledMemory {
@@ -51,6 +54,10 @@ export interface RecallServiceDeps {
   /** Budget for each optional source; recall answers without it past this. */
   readonly optionalSourceTimeoutMs?: number | undefined;
   readonly cacheTtlSeconds?: number | undefined;
+  /** Announced generations (cached answers checked without a database read); absent: read them. */
+  readonly generations?: MemoryGenerations | undefined;
+  /** An in-process cache in front of `cache` (when that is Valkey): hits without a round trip. */
+  readonly nearCache?: Cache | undefined;
 }
 
 export const DEFAULT_K = 10;
@@ -86,7 +93,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export function createRecallService(deps: RecallServiceDeps): RecallService {
   const budget = deps.optionalSourceTimeoutMs ?? 1500;
   const cache = deps.cache
-    ? new RecallCache(deps.cache, deps.db, deps.cacheTtlSeconds ?? 3600)
+    ? new RecallCache(deps.cache, deps.db, deps.cacheTtlSeconds ?? 3600, deps.generations, deps.nearCache)
     : undefined;
 
   async function compute(tenant: string, request: RecallRequest, k: number): Promise<RecallResponse> {
@@ -178,8 +185,9 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
     async recall(tenant, request) {
       const k = Math.max(1, Math.min(MAX_K, request.k ?? DEFAULT_K));
       if (!cache) return compute(tenant, request, k);
-      const keyRequest = { ...request, k, since: request.since?.toISOString(), until: request.until?.toISOString() };
-      const cached = await cache.lookup<RecallResponse>(tenant, keyRequest);
+      const { minPosition, ...asked } = request;
+      const keyRequest = { ...asked, k, since: request.since?.toISOString(), until: request.until?.toISOString() };
+      const cached = await cache.lookup<RecallResponse>(tenant, keyRequest, minPosition);
       if (cached.answer) {
         const now = deps.clock.now().getTime();
         // A cached answer may hold memories that have expired since: drop them on the way out.

@@ -46,6 +46,26 @@ const contract = (name: string, make: () => Cache) =>
   });
 
 contract('MemoryCache', () => new MemoryCache());
+
+describe('MemoryCache bounds', () => {
+  it('drops the oldest entries past maxBytes of JSON, and replacing an entry frees its old size', async () => {
+    const cache = new MemoryCache({ maxBytes: 100 });
+    const value = 'x'.repeat(38); // 40 bytes of JSON
+    await cache.set('a', value, 60);
+    await cache.set('b', value, 60);
+    await cache.set('b', value, 60);
+    expect(await cache.get('a')).toBe(value);
+    await cache.set('c', value, 60);
+    expect(await cache.get('a')).toBeUndefined();
+    expect(await cache.get('b')).toBe(value);
+    expect(await cache.get('c')).toBe(value);
+    await cache.delete('b');
+    await cache.set('d', value, 60);
+    expect(await cache.get('c')).toBe(value);
+    await cache.set('big', 'y'.repeat(200), 60); // alone over the budget: kept out
+    expect(await cache.get('big')).toBeUndefined();
+  });
+});
 contract('ValkeyCache', () => {
   const client = openValkey(valkeyUrl);
   clients.push(client);
