@@ -7,7 +7,9 @@ import { readProjectionStatus } from '../../projections/engine/projection-status
 import { rebuildProjection } from '../../projections/engine/rebuild.js';
 import type { Projection } from '../../projections/projection.js';
 import { projections as registered, reactorsFor } from '../../projections/registry.js';
+import { ZEP_SYNC_REACTOR } from '../../projections/memory/zep-sync.reactor.js';
 import { describeZepBacklog, zepSyncBacklog } from '../../queries/memory/zep-sync-backlog.query.js';
+import { memoryReactorDeps } from '../../runtime/memory-deps.js';
 import { openDatabase } from '../../runtime/open-database.js';
 import { openProjectionLock } from '../../runtime/projection-workers.js';
 import { UsageError, type CliContext } from '../cli-context.js';
@@ -30,11 +32,15 @@ export function registerProjections(program: Command, ctx: CliContext, list: rea
       const config = ctx.config();
       const handle = await openDatabase(config, {});
       try {
-        const reports = await readProjectionStatus(handle.db, statusEntries(list, reactorsFor({})));
-        ctx.out.write(o.json ? `${JSON.stringify(reports, null, 2)}\n` : formatStatus(reports));
-        if (!o.json) {
-          // The Zep reactor's own backlog: its checkpoint can be level while writes still wait.
-          const zep = await zepSyncBacklog(handle.db);
+        // the reactors this configuration runs (Zep, embeddings), so their checkpoints show too
+        const reports = await readProjectionStatus(handle.db, statusEntries(list, reactorsFor({ memory: memoryReactorDeps(config) })));
+        // The Zep reactor's own backlog: its checkpoint can be level while writes still wait.
+        const zep = await zepSyncBacklog(handle.db);
+        if (o.json) {
+          const withBacklog = reports.map((r) => (r.name === ZEP_SYNC_REACTOR ? { ...r, backlog: zep } : r));
+          ctx.out.write(`${JSON.stringify(withBacklog, null, 2)}\n`);
+        } else {
+          ctx.out.write(formatStatus(reports));
           if (config.ZEP_API_KEY || zep.pending + zep.failed > 0) {
             ctx.out.write(`\nzep sync: ${describeZepBacklog(zep)}${zep.failed > 0 && zep.lastError ? `; last error: ${zep.lastError}` : ''}\n`);
           }

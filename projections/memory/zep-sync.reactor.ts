@@ -8,6 +8,9 @@ import type { RecordedEvent } from '../../ports/event-store.port.js';
 import type { ExternalMemoryWriter } from '../../ports/external-memory.port.js';
 import type { Reactor, ReactorContext } from '../projection.js';
 
+/** The reactor's name (checkpoint, status). */
+export const ZEP_SYNC_REACTOR = 'memory.zep-sync';
+
 export interface ZepSyncOptions {
   /** Memories at or above this salience are sent; facts always are. */
   readonly minSalience?: number;
@@ -302,7 +305,7 @@ export function zepSyncReactor(
   }
 
   return {
-    name: 'memory.zep-sync',
+    name: ZEP_SYNC_REACTOR,
     eventTypes: ['MemoryRecorded', 'MemoryForgotten', 'FactAsserted', 'FactCorrected', 'FactRetracted'],
     async handle(event: RecordedEvent, ctx: ReactorContext): Promise<void> {
       await queue(event, ctx.db);

@@ -38,13 +38,13 @@ describe('Zep sync: retries on its own and does not write twice', () => {
     }
   };
   /** `almanac projections status` against the test database, with Zep configured. */
-  const status = async () => {
+  const status = async (...flags: string[]) => {
     const out = new PassThrough();
     const chunks: string[] = [];
     out.on('data', (d: Buffer) => chunks.push(d.toString()));
     const program = new Command('almanac').exitOverride();
     registerProjections(program, { config: () => loadConfig({ DATABASE_URL: tdb.url!, ZEP_API_KEY: 'test' }), out, err: new PassThrough() });
-    await program.parseAsync(['node', 'almanac', 'projections', 'status']);
+    await program.parseAsync(['node', 'almanac', 'projections', 'status', ...flags]);
     return chunks.join('');
   };
   const posts = (path: string, user: string) => zep.writes().filter((c) => c.path === path && c.body.user_id === user);
@@ -84,6 +84,8 @@ describe('Zep sync: retries on its own and does not write twice', () => {
     expect(backlog.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
     expect(await zepSyncHealth(f.db, true).check()).toMatchObject({ state: 'warn', detail: expect.stringContaining('next attempt') });
     expect(await status()).toMatch(/zep sync: backlog 0 pending, 2 failing, next attempt \S+; last error: ZEP.RATE_LIMITED/);
+    const json = JSON.parse(await status('--json')) as Array<{ name: string; backlog?: unknown }>;
+    expect(json.find((r) => r.name === 'memory.zep-sync')?.backlog).toMatchObject({ pending: 0, failed: 2, lastError: expect.stringContaining('ZEP.RATE_LIMITED') });
     // the fact was never tried: the rate limit held every call back, not only the first
     expect(zep.requests.filter((q) => q.path === '/graph/add-fact-triple')).toHaveLength(0);
 
