@@ -10,6 +10,7 @@ import * as m0050 from './2026_11_25_0050_observer.js';
 import * as m1129_0001 from './2026_11_29_0001_event_log_lean_indexes.js';
 import * as m1129_0020 from './2026_11_29_0020_zep_in_flight.js';
 import * as m1129_0021 from './2026_11_29_0021_recall_speed.js';
+import * as m1129_0022 from './2026_11_29_0022_memory_generation_event.js';
 
 /**
  * Every migration, by sortable name. A static list (not a folder scan) so that the compiled
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_event_log_lean_indexes': m1129_0001,
   '2026_11_29_0020_zep_in_flight': m1129_0020,
   '2026_11_29_0021_recall_speed': m1129_0021,
+  '2026_11_29_0022_memory_generation_event': m1129_0022,
 };

@@ -1,7 +1,9 @@
 /**
- * A tenant's memory generation (the last log position applied to its memories or facts read
- * model, memory_stats.last_position) as the memories projection announces it after each
- * commit, so that a cached recall answer can be checked without asking the database.
+ * A tenant's memory generation, `<position>:<event id>` (the last log event applied to its
+ * memories or facts read model: memory_stats.last_position and last_event_id; the event id
+ * keeps a generation unique when a restored database hands a position out again), as the
+ * memories projection announces it after each commit, so that a cached recall answer can be
+ * checked without asking the database.
  *
  * What it knows trails the database by the announcement's delivery, never leads it: an answer
  * checked against it reflects the read model at least as of a recent commit, which is what
@@ -20,5 +22,5 @@ export interface MemoryGenerations {
   learn(tenant: string, generation: string, ticket: number): void;
 }
 
-/** The channel the memories projection announces `<position> <tenant>` on, inside its batch's transaction (so: on commit). */
+/** The channel the memories projection announces `<generation> <tenant>` on, inside its batch's transaction (so: on commit). */
 export const MEMORY_GENERATION_CHANNEL = 'almanac_memory_generation';

@@ -27,13 +27,13 @@ export class AnnouncedGenerations implements MemoryGenerations {
     this.remember(tenant, generation);
   }
 
-  /** A `<position> <tenant>` payload from the channel. */
+  /** A `<position>:<event id> <tenant>` payload from the channel. */
   announce(payload: string): void {
     if (!this.listening) return;
     const space = payload.indexOf(' ');
-    const position = payload.slice(0, space);
-    if (space <= 0 || !/^\d+$/.test(position)) return;
-    this.remember(payload.slice(space + 1), position);
+    const generation = payload.slice(0, space);
+    if (space <= 0 || !/^\d+(:[0-9a-f-]*)?$/.test(generation)) return;
+    this.remember(payload.slice(space + 1), generation);
   }
 
   /** LISTEN succeeded on a new connection. */

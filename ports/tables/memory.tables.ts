@@ -37,6 +37,8 @@ export interface MemoryStatsTable {
   docs: number;
   total_length: Int8;
   last_position: ColumnType<string | number, number | bigint | string | undefined, number | bigint | string>;
+  /** The event at last_position: with it, the generation names one event even across a restore. */
+  last_event_id: string | null;
 }
 
 export interface MemoryEmbeddingsTable {

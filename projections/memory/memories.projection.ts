@@ -63,13 +63,13 @@ export const memoriesProjection: Projection = {
   tables: ['memories', 'memory_terms', 'memory_words', 'memory_stats'],
   async apply(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void> {
     let pending: Row[] = [];
-    const touched = new Map<string, number>();
+    const touched = new Map<string, { position: number; eventId: string }>();
     const flush = async () => {
       await insertRows(pending, ctx);
       pending = [];
     };
     for (const e of events) {
-      touched.set(e.tenant, Math.max(touched.get(e.tenant) ?? 0, e.position));
+      if (e.position > (touched.get(e.tenant)?.position ?? 0)) touched.set(e.tenant, { position: e.position, eventId: e.id });
       // An erased recording has nothing left to show; its MemoryForgotten removes the row.
       if (isErasedData(e.data)) continue;
       await match(e.type)
@@ -118,15 +118,19 @@ export const memoriesProjection: Projection = {
         .otherwise(async () => undefined);
     }
     await flush();
-    const positions = [...touched].map(([tenant, position]) => ({ tenant, position }));
+    const positions = [...touched].map(([tenant, last]) => ({ tenant, ...last }));
     // Announced on commit, so that cached recall answers are checked without a database read.
     await sql`
       WITH gen AS (
-        INSERT INTO memory_stats (tenant, docs, total_length, last_position)
-        SELECT x.tenant, 0, 0, x.position FROM jsonb_to_recordset(${JSON.stringify(positions)}::jsonb) AS x(tenant text, position bigint)
-        ON CONFLICT (tenant) DO UPDATE SET last_position = greatest(memory_stats.last_position, excluded.last_position)
-        RETURNING tenant, last_position
+        INSERT INTO memory_stats (tenant, docs, total_length, last_position, last_event_id)
+        SELECT x.tenant, 0, 0, x.position, x."eventId"
+          FROM jsonb_to_recordset(${JSON.stringify(positions)}::jsonb) AS x(tenant text, position bigint, "eventId" uuid)
+        ON CONFLICT (tenant) DO UPDATE SET
+          last_position = greatest(memory_stats.last_position, excluded.last_position),
+          last_event_id = CASE WHEN excluded.last_position >= memory_stats.last_position
+                               THEN excluded.last_event_id ELSE memory_stats.last_event_id END
+        RETURNING tenant, last_position, last_event_id
       )
-      SELECT pg_notify(${MEMORY_GENERATION_CHANNEL}, last_position || ' ' || tenant) FROM gen`.execute(ctx.db);
+      SELECT pg_notify(${MEMORY_GENERATION_CHANNEL}, last_position || ':' || coalesce(last_event_id::text, '') || ' ' || tenant) FROM gen`.execute(ctx.db);
   },
 };

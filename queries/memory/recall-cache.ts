@@ -19,8 +19,9 @@ export interface RecallLookup<T> {
 
 /**
  * Recall answers cached per tenant and request, each stored with its generation: the last log
- * position that changed the tenant's memories or facts, as applied to the read model
- * (memory_stats.last_position). An answer is served only when its generation is the current
+ * event that changed the tenant's memories or facts, as applied to the read model
+ * (memory_stats.last_position and last_event_id: a restored database hands positions out again,
+ * never event ids). An answer is served only when its generation is the current
  * one, so any change retires every older answer at once, without key scans; and because the
  * generation comes from the read model itself, read before the answer is computed, an answer
  * can never be served for a generation it does not reflect — not while a write is in flight,
@@ -55,10 +56,11 @@ export class RecallCache {
    */
   async generation(tenant: string, minPosition?: number): Promise<string> {
     const known = this.generations?.known(tenant);
-    if (known !== undefined && (minPosition === undefined || Number(known) >= minPosition)) return known;
+    if (known !== undefined && (minPosition === undefined || Number.parseInt(known, 10) >= minPosition)) return known;
     const ticket = this.generations?.ticket();
-    const row = await this.db.selectFrom('memory_stats').select('last_position').where('tenant', '=', tenant).executeTakeFirst();
-    const generation = String(row?.last_position ?? 0);
+    const row = await this.db.selectFrom('memory_stats').select(['last_position', 'last_event_id']).where('tenant', '=', tenant).executeTakeFirst();
+    // the projection announces the same text: `<position>:<event id>`
+    const generation = `${row?.last_position ?? 0}:${row?.last_event_id ?? ''}`;
     if (ticket !== undefined) this.generations?.learn(tenant, generation, ticket);
     return generation;
   }

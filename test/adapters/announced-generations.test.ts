@@ -7,10 +7,10 @@ describe('announced memory generations', () => {
     g.announce('10 acme');
     expect(g.known('acme')).toBeUndefined();
     g.connected();
-    g.announce('12 acme');
-    g.announce('13 tenant with spaces');
-    expect(g.known('acme')).toBe('12');
-    expect(g.known('tenant with spaces')).toBe('13');
+    g.announce('12:0b7e3c1a-5d2f-4c8e-9a51-2f0d6c3b8e47 acme');
+    g.announce('13: tenant with spaces');
+    expect(g.known('acme')).toBe('12:0b7e3c1a-5d2f-4c8e-9a51-2f0d6c3b8e47');
+    expect(g.known('tenant with spaces')).toBe('13:');
     g.disconnected();
     expect(g.known('acme')).toBeUndefined();
     g.connected();
@@ -20,7 +20,7 @@ describe('announced memory generations', () => {
   it('ignores payloads that are not `<position> <tenant>`', () => {
     const g = new AnnouncedGenerations();
     g.connected();
-    for (const bad of ['', 'acme', ' acme', 'x1 acme', '-1 acme']) g.announce(bad);
+    for (const bad of ['', 'acme', ' acme', 'x1 acme', '-1 acme', '1:Z acme']) g.announce(bad);
     expect(g.known('acme')).toBeUndefined();
   });
 

@@ -83,6 +83,31 @@ describe('recall cache', () => {
     expect((await ask(after)).cached).toBe(true);
   });
 
+  it('a restored database handing the same positions to other events does not get the answers cached before', async () => {
+    // two fresh databases stand for a database and its restore from an older backup: the same
+    // positions, other events, one Valkey
+    const [before, restored] = [await serverTestDatabase(), await serverTestDatabase()];
+    try {
+      const namespace = `almanac:test:${randomUUID()}:`;
+      const tenant = `t-${randomUUID()}`;
+      const [f1, f2] = [before, restored].map((d) => memoryFixture(d, { cache: new ValkeyCache(valkey, { namespace }) }));
+      const a = await remember(f1!.deps, note('the alarm code is 4321'), f1!.ctx(tenant));
+      const b = await remember(f2!.deps, note('the alarm code changed to 8765'), f2!.ctx(tenant));
+      expect(b.position).toBe(a.position);
+      await f1!.catchUp();
+      await f2!.catchUp();
+      const ask = (f: ReturnType<typeof memoryFixture>) => f.recall.recall(tenant, { query: 'alarm code' });
+      await ask(f1!);
+      expect((await ask(f1!)).cached).toBe(true);
+      const after = await ask(f2!);
+      expect(after.cached).toBe(false);
+      expect(after.results.map((r) => r.memoryId)).toEqual([b.memoryId]);
+    } finally {
+      await before.cleanup();
+      await restored.cleanup();
+    }
+  });
+
   it('with Valkey down: recall keeps answering from the in-process fallback', async () => {
     const cache = new FallbackCache(new ValkeyCache(dead), new MemoryCache());
     const f = memoryFixture(tdb, { cache });
@@ -108,8 +133,10 @@ describe('recall cache with announced generations', () => {
   });
 
   const note = (content: string) => ({ content, memoryType: 'note', scope: 'user' as const, salience: 0.3, tags: [], metadata: {} });
-  const lastPosition = async (tenant: string) =>
-    String((await tdb.handle.db.selectFrom('memory_stats').select('last_position').where('tenant', '=', tenant).executeTakeFirst())?.last_position ?? 0);
+  const lastPosition = async (tenant: string) => {
+    const row = await tdb.handle.db.selectFrom('memory_stats').select(['last_position', 'last_event_id']).where('tenant', '=', tenant).executeTakeFirst();
+    return `${row?.last_position ?? 0}:${row?.last_event_id ?? ''}`;
+  };
 
   it('a projected change retires the cached answer once its announcement is heard', async () => {
     const generations = tdb.handle.memoryGenerations!;
