@@ -36,6 +36,13 @@ module.exports = {
       to: { path: '^projections/' },
     },
     {
+      name: 'adapters-below-the-edges',
+      comment: 'Adapters implement ports; the HTTP layer and the CLI use them, never the reverse.',
+      severity: 'error',
+      from: { path: '^adapters/' },
+      to: { path: '^(http|cli)/' },
+    },
+    {
       name: 'http-is-an-edge',
       severity: 'error',
       from: { path: '^http/' },

@@ -117,7 +117,7 @@ export function composeCoreDeps(infra: Infrastructure): CoreDeps {
     metrics: infra.metrics,
     healthChecks: [
       databaseHealth(database.kind, database.location, () => database.ping()),
-      cacheHealth(infra.cache, Boolean(infra.valkey)),
+      cacheHealth(infra.cache, Boolean(infra.valkey), database.kind === 'postgres'),
       configuredHealth('llm', Boolean(config.LLM_API_KEY), 'LLM_API_KEY not set: offline planner'),
       zepSyncHealth(database.db, Boolean(config.ZEP_API_KEY)),
       configuredHealth('calendar', Boolean(config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET), 'Google not configured: built-in calendar'),

@@ -10,11 +10,21 @@ export const databaseHealth = (kind: string, location: string, ping: () => Promi
   },
 });
 
-export const cacheHealth = (cache: Cache, configured: boolean): HealthCheck => ({
+/**
+ * `multiProcess`: other processes (API replicas, the projection worker) share the database, so
+ * an in-process cache is a real loss there (hot memories written by the worker are not seen,
+ * rate limits are per process): without Valkey that is a warning. The embedded database
+ * belongs to one process, where the in-process cache is the intended setup.
+ */
+export const cacheHealth = (cache: Cache, configured: boolean, multiProcess = false): HealthCheck => ({
   name: 'valkey',
   critical: false,
-  check: async (): Promise<HealthResult> =>
-    configured ? cache.health() : { state: 'disabled', detail: 'VALKEY_URL not set: in-process cache' },
+  check: async (): Promise<HealthResult> => {
+    if (configured) return cache.health();
+    return multiProcess
+      ? { state: 'warn', detail: 'VALKEY_URL not set: in-process cache, not shared with other processes' }
+      : { state: 'disabled', detail: 'VALKEY_URL not set: in-process cache' };
+  },
 });
 
 /**
