@@ -388,7 +388,10 @@ export const memoryRoutes: FastifyPluginAsyncZod<MemoryRouteDeps> = async (app, 
         description: 'Asserts (or corrects) a fact; the same subject, fact type and key supersedes the previous one.',
         tags: ['memory'],
         body: factBody,
-        response: { 201: z.object({ fact_id: z.string(), changed: z.boolean(), ...positionField }) },
+        response: {
+          201: z.object({ fact_id: z.string(), changed: z.boolean(), ...positionField }).describe('Asserted: a new belief was recorded.'),
+          200: z.object({ fact_id: z.string(), changed: z.boolean(), ...positionField }).describe('Nothing changed: the same belief is already current.'),
+        },
       },
     },
     async (request, reply) => {
@@ -407,7 +410,7 @@ export const memoryRoutes: FastifyPluginAsyncZod<MemoryRouteDeps> = async (app, 
       };
       const ctx = commandContext(request);
       const result = b.correct ? await correctFact(deps.commands, input, ctx) : await assertFact(deps.commands, input, ctx);
-      return reply.code(201).send({ fact_id: result.factId, changed: result.changed, position: result.position });
+      return reply.code(result.changed ? 201 : 200).send({ fact_id: result.factId, changed: result.changed, position: result.position });
     },
   );
 

@@ -91,19 +91,88 @@ describe.each(['postgres'] as const)('memory routes on %s', (database) => {
     expect((await del(`/api/v1/memory/facts/${a.json().fact_id}`)).statusCode).toBe(404);
   });
 
+  it('facts: re-asserting the current belief changes nothing (200); correct: true corrects it in place', async () => {
+    const fact = { subject_type: 'project', subject_id: 'atlas', fact_type: 'constraint', key: 'budget', content: 'budget is 10k' };
+    const a = await post('/api/v1/memory/facts', fact);
+    expect(a.statusCode).toBe(201);
+    const same = await post('/api/v1/memory/facts', fact);
+    expect(same.statusCode).toBe(200);
+    expect(same.json()).toMatchObject({ fact_id: a.json().fact_id, changed: false });
+    const corrected = await post('/api/v1/memory/facts', { ...fact, content: 'budget is 12k', correct: true });
+    expect(corrected.statusCode).toBe(201);
+    expect(corrected.json()).toMatchObject({ fact_id: a.json().fact_id, changed: true });
+    await project();
+    const facts = (await get(`/api/v1/memory/facts?subject_type=project&subject_id=atlas&min_position=${corrected.json().position}`)).json().facts;
+    expect(facts.map((f: { content: string }) => f.content)).toEqual(['budget is 12k']);
+  });
+
+  it('recall: k defaults to 10; scope, subject, types, tags and the occurred_at window filter', async () => {
+    const subjectId = `s-${Date.now()}`;
+    const rows = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        post('/api/v1/memory/remember', {
+          content: `kayak trip note ${i}`,
+          type: i % 2 === 0 ? 'note' : 'decision',
+          scope: i < 6 ? 'project' : 'user',
+          subject_type: i < 3 ? 'trip' : undefined,
+          subject_id: i < 3 ? subjectId : undefined,
+          tags: i === 4 ? ['gear'] : [],
+          occurred_at: `2026-0${1 + (i % 9)}-15T00:00:00Z`,
+        }),
+      ),
+    );
+    const last = Math.max(...rows.map((r) => r.json().position as number));
+    await project();
+    const ids = (qs: string) => get(`/api/v1/memory/recall?query=kayak&min_position=${last}${qs}`).then((r) => r.json().results.map((x: { memory_id: string }) => x.memory_id) as string[]);
+    const id = (i: number) => rows[i]!.json().memory_id as string;
+    expect(await ids('')).toHaveLength(10);
+    expect(await ids('&k=20')).toHaveLength(12);
+    expect((await ids('&k=20&scope=project')).sort()).toEqual([0, 1, 2, 3, 4, 5].map(id).sort());
+    expect((await ids(`&k=20&subject_type=trip&subject_id=${subjectId}`)).sort()).toEqual([0, 1, 2].map(id).sort());
+    expect((await ids('&k=20&types=decision&scope=project')).sort()).toEqual([1, 3, 5].map(id).sort());
+    expect(await ids('&k=20&tags=gear')).toEqual([id(4)]);
+    // occurred_at months: i % 9 + 1, so March is i = 2 and 11
+    expect((await ids('&k=20&since=2026-03-01T00:00:00Z&until=2026-03-31T00:00:00Z')).sort()).toEqual([2, 11].map(id).sort());
+  });
+
+  it('graph neighbors: depth and edge_types bound the walk', async () => {
+    const r = await post('/api/v1/memory/remember', {
+      content: 'Kai from Borealis reviews the launch plan',
+      salience: 0.3,
+      subject_type: 'person',
+      subject_id: 'kai',
+      tags: ['org:Borealis'],
+    });
+    await project();
+    const ids = (qs: string) =>
+      get(`/api/v1/graph/neighbors?min_position=${r.json().position}&${qs}`).then((x) => x.json().nodes.map((n: { id: string }) => n.id) as string[]);
+    const memory = `memory:${r.json().memory_id}`;
+    expect(await ids('node=org:borealis&depth=1')).toContain(memory);
+    expect(await ids('node=org:borealis&depth=1')).not.toContain('person:kai');
+    expect(await ids('node=org:borealis&depth=2')).toEqual(expect.arrayContaining([memory, 'person:kai']));
+    const edgeTypes = (await get(`/api/v1/graph/neighbors?node=${memory}&depth=1`)).json().edges.map((e: { type: string }) => e.type) as string[];
+    expect(edgeTypes.length).toBeGreaterThan(1);
+    const only = edgeTypes[0]!;
+    const filtered = (await get(`/api/v1/graph/neighbors?node=${memory}&depth=1&edge_types=${only}`)).json();
+    expect(filtered.edges.length).toBeGreaterThan(0);
+    expect(filtered.edges.every((e: { type: string }) => e.type === only)).toBe(true);
+    expect(filtered.edges.length).toBeLessThan(edgeTypes.length);
+  });
+
   it('recall is cached and invalidated by a new memory', async () => {
     const first = await post('/api/v1/memory/remember', { content: 'The espresso machine is on floor three', scope: 'user' });
     await project();
     const q = `/api/v1/memory/recall?query=espresso`;
     expect((await get(q)).json()).toMatchObject({ cached: false, results: [{ memory_id: first.json().memory_id }] });
     expect((await get(q)).json()).toMatchObject({ cached: true });
-    await post('/api/v1/memory/remember', { content: 'A second espresso machine arrived on floor five', scope: 'user' });
+    const second = await post('/api/v1/memory/remember', { content: 'A second espresso machine arrived on floor five', scope: 'user' });
     // until the read model applies the write, the cached answer is still what it shows
     expect((await get(q)).json()).toMatchObject({ cached: true });
     await project();
-    const fresh = (await get(q)).json();
+    // read your write: with min_position the answer reflects it, whatever announcement is in flight
+    const fresh = (await get(`${q}&min_position=${second.json().position}`)).json();
     expect(fresh.cached).toBe(false);
     expect(fresh.results).toHaveLength(2);
-    expect((await get(q)).json().cached).toBe(true);
+    expect((await get(`${q}&min_position=${second.json().position}`)).json().cached).toBe(true);
   });
 });
