@@ -10,6 +10,7 @@ import { cacheHealth, configuredHealth, databaseHealth } from '../adapters/healt
 import { meteredEventStore } from '../adapters/metrics/metered-event-store.js';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.adapter.js';
 import { AesGcmSecretBox, parseSecretKey, UnavailableSecretBox } from '../adapters/security/aes-gcm-secret-box.adapter.js';
+import { SqlEventErasure } from '../adapters/event-store/sql-event-erasure.js';
 import { SqlApiKeyStore } from '../adapters/security/api-keys.repository.js';
 import { SqlIdempotencyStore } from '../adapters/security/idempotency.repository.js';
 import type { AppDeps, CoreDeps, HttpConfig } from '../http/app-deps.js';
@@ -142,6 +143,7 @@ export function composeAppDeps(infra: Infrastructure): AppDeps {
     memory: memoryRouteDeps(core, infra.config, {
       hotMemory: infra.hotMemory.reads,
       generations: infra.database.memoryGenerations,
+      erasure: new SqlEventErasure(infra.database.exec),
       nearCache:
         infra.valkey && infra.config.RECALL_NEAR_CACHE_MB > 0
           ? new MemoryCache({ maxBytes: infra.config.RECALL_NEAR_CACHE_MB * 1024 * 1024, metrics: infra.metrics, label: 'recall-near' })

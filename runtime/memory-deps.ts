@@ -1,5 +1,4 @@
 import { OpenAiEmbeddings } from '../adapters/embeddings/openai-embeddings.adapter.js';
-import { SqlEventErasure } from '../adapters/memory/sql-event-erasure.adapter.js';
 import { ZepMemory } from '../adapters/zep/zep-memory.adapter.js';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -12,6 +11,7 @@ import type { CoreDeps } from '../http/app-deps.js';
 import type { MemoryRouteDeps } from '../http/routes/memory.routes.js';
 import type { Cache } from '../ports/cache.port.js';
 import type { Embeddings } from '../ports/embeddings.port.js';
+import type { EventErasure } from '../ports/event-erasure.port.js';
 import type { EventStore } from '../ports/event-store.port.js';
 import type { ExternalMemorySearch } from '../ports/external-memory.port.js';
 import type { HotMemoryStore } from '../ports/hot-memory.port.js';
@@ -66,6 +66,8 @@ export function memoryRouteDeps(
     generations?: MemoryGenerations | undefined;
     /** Recall's in-process near cache, when `core.cache` is Valkey. */
     nearCache?: Cache | undefined;
+    /** The database's erasure path, for `DELETE /memory/{id}?erase=true`. */
+    erasure: EventErasure;
   },
 ): MemoryRouteDeps {
   const external = 'external' in options ? options.external : zepFrom(config);
@@ -85,7 +87,7 @@ export function memoryRouteDeps(
     commands: {
       store: core.eventStore,
       policy: { ...defaultMemoryPolicy, promotionThreshold: config.MEMORY_PROMOTION_THRESHOLD },
-      erasure: new SqlEventErasure(core.db),
+      erasure: options.erasure,
     },
   };
 }
