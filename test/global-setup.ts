@@ -4,6 +4,21 @@ import { execSync } from 'node:child_process';
 // and a Docker engine answers, Testcontainers starts them; otherwise the local defaults.
 const stops: Array<() => Promise<unknown>> = [];
 
+/**
+ * The Postgres image to start: the local pg_dump's major version, since the dump/restore test
+ * dumps with the local pg_dump (which refuses newer servers) and restores into a local cluster.
+ */
+function postgresImage(): string {
+  try {
+    const version = execSync('pg_dump --version', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5_000 });
+    const major = /\(PostgreSQL\) (\d+)/.exec(version)?.[1];
+    if (major) return `postgres:${major}-alpine`;
+  } catch {
+    // no local client tools
+  }
+  return 'postgres:15-alpine';
+}
+
 export async function setup(): Promise<void> {
   const dockerUp = () => {
     try {
@@ -17,7 +32,7 @@ export async function setup(): Promise<void> {
     if (process.env.TESTCONTAINERS === '1' && dockerUp()) {
       const { GenericContainer } = await import('testcontainers');
       if (!process.env.TEST_DATABASE_URL) {
-        const c = await new GenericContainer('postgres:17')
+        const c = await new GenericContainer(postgresImage())
           .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust', POSTGRES_DB: 'test' })
           .withExposedPorts(5432)
           .start();
