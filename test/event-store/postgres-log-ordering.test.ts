@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlEventStore } from '../../adapters/event-store/sql-event-store.js';
+import type { SqlExecutor } from '../../adapters/event-store/sql-executor.js';
+import { WakeChannel } from '../../adapters/event-store/wake-channel.js';
 import { openPostgres } from '../../adapters/postgres/postgres-database.js';
 import type { EventStore, RecordedEvent } from '../../ports/event-store.port.js';
 import { serverTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -10,24 +13,20 @@ import { serverTestDatabase, type TestDatabase } from '../support/test-database.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The store's append, done by hand inside a transaction the test controls. */
+/**
+ * The store's own append statement, run inside a transaction the test holds open: a store over
+ * one client on which the test has said BEGIN (the append is one statement and commits nothing
+ * by itself).
+ */
 async function appendInOpenTransaction(client: pg.Client, streamId: string, tenant: string, count: number): Promise<number[]> {
+  const exec: SqlExecutor = {
+    query: async <R>(text: string, params?: readonly unknown[]) => ({ rows: (await client.query({ text, values: params as unknown[] })).rows as R[] }),
+  };
+  const store = new SqlEventStore(exec, new WakeChannel());
   await client.query('BEGIN');
-  const events = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), type: 'Held', data: { i }, metadata: {} }));
-  const { rows } = await client.query<{ positions: string[] }>(
-    `WITH s AS (
-       INSERT INTO streams AS s (stream_id, tenant, version) VALUES ($1, $2, $3)
-       ON CONFLICT (stream_id) DO UPDATE SET version = s.version + $3, updated_at = now()
-       WHERE s.tenant = $2 RETURNING version),
-     e AS (
-       INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, tenant)
-       SELECT $1, s.version - $3 + x.ord, (x.e->>'id')::uuid, x.e->>'type', x.e->'data', x.e->'metadata', $2
-         FROM s, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS x(e, ord) ORDER BY x.ord
-       RETURNING position)
-     SELECT array_agg(position ORDER BY position) AS positions FROM e`,
-    [streamId, tenant, count, JSON.stringify(events)],
-  );
-  return rows[0]!.positions.map(Number);
+  const events = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), type: 'Held', data: { i } }));
+  const { positions } = await store.append(streamId, events, { expectedVersion: 'any', tenant });
+  return [...positions];
 }
 
 /** A reader that keeps a checkpoint and records what it was given. */
