@@ -31,11 +31,15 @@ export async function forgetMemory(deps: MemoryCommandDeps, input: ForgetInput, 
     toDomain: toMemoryEvent,
   });
   let erased = false;
+  let position = result.position;
   if (input.erase && deps.erasure) {
-    // Erase after the forget is logged: if this fails, a retry of the same command erases.
-    const recorded = (await deps.store.readStream(streamId)).filter((e) => e.type === 'MemoryRecorded');
-    for (const e of recorded) await deps.erasure.erase(e.id, input.reason ?? 'forgotten');
+    // Erase after the forget is logged: if this fails, asking again (erase on a forgotten
+    // memory) erases.
+    const stream = await deps.store.readStream(streamId);
+    for (const e of stream.filter((x) => x.type === 'MemoryRecorded')) await deps.erasure.erase(e.id, input.reason ?? 'forgotten');
     erased = true;
+    // nothing new was written when the memory was already forgotten: its forget is the position
+    if (result.events.length === 0) position = stream[stream.length - 1]?.position ?? position;
   }
-  return { position: result.position, erased };
+  return { position, erased };
 }

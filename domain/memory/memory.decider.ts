@@ -45,6 +45,9 @@ export const createMemoryDecider = (policy: MemoryPolicy = defaultMemoryPolicy):
         return [{ type: 'MemoryRecorded', data: recordedFrom(c, policy) }];
       })
       .with({ type: 'ForgetMemory' }, (c): MemoryEvent[] => {
+        // Erasure may be asked for after a plain forget (a later request under the right to
+        // erasure): the forget is already logged, so nothing new is, and the handler erases.
+        if (state.status === 'forgotten' && c.erase) return [];
         if (state.status !== 'recorded') throw new AppError('MEMORY.NOT_FOUND', 'no such memory', { memoryId: c.memoryId });
         return [
           {

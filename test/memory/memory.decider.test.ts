@@ -64,6 +64,12 @@ describe('memory decider', () => {
     );
   });
 
+  it('given a forgotten memory, when ForgetMemory with erase, then nothing new is recorded (the handler erases)', () => {
+    const recorded = given([]).when(record())();
+    const forgotten = given(recorded).when({ type: 'ForgetMemory', memoryId: id })();
+    expect(given([...recorded, ...forgotten]).when({ type: 'ForgetMemory', memoryId: id, erase: true })()).toEqual([]);
+  });
+
   it('given nothing, when ForgetMemory, then MEMORY.NOT_FOUND', () => {
     expect(given([]).when({ type: 'ForgetMemory', memoryId: id })).toThrow(expect.objectContaining({ code: 'MEMORY.NOT_FOUND' }));
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catchUp } from '../../projections/engine/catch-up.js';
 import { testApp, type TestApp } from '../http/support/test-app.js';
@@ -59,6 +60,20 @@ describe.each(['postgres'] as const)('memory routes on %s', (database) => {
     await project();
     expect((await get('/api/v1/memory/recall?query=invoices')).json().results).toEqual([]);
     expect((await del(`/api/v1/memory/${body.memory_id}`)).json()).toMatchObject({ code: 'MEMORY.NOT_FOUND' });
+  });
+
+  it('a memory forgotten without erasure can be erased later (right to erasure)', async () => {
+    const r = await post('/api/v1/memory/remember', { content: 'my passport number is X1234567', scope: 'user' });
+    const memoryId = r.json().memory_id as string;
+    expect((await del(`/api/v1/memory/${memoryId}`)).statusCode).toBe(200);
+    const later = await del(`/api/v1/memory/${memoryId}?erase=true&reason=gdpr-request`);
+    expect(later.statusCode).toBe(200);
+    expect(later.json()).toMatchObject({ erased: true, position: expect.any(Number) });
+    expect(later.json().position).toBeGreaterThan(r.json().position);
+    const stream = await t.database.handle.eventStore.readStream(`memory-${memoryId}`);
+    expect(JSON.stringify(stream)).not.toContain('X1234567');
+    // a memory that never existed is still not found
+    expect((await del(`/api/v1/memory/${randomUUID()}?erase=true&reason=x`)).statusCode).toBe(404);
   });
 
   it('validates input with 400 problems', async () => {
