@@ -196,20 +196,34 @@ export async function recallCandidates(db: Kysely<Database>, tenant: string, q: 
   }));
 }
 
-/** Cosine similarity against stored vectors (no pgvector needed): exact, for modest sizes. */
+export interface NeighbourQuery extends RecallFilters {
+  readonly vector: readonly number[];
+  /** The configured embeddings model: another model's vectors live in another space. */
+  readonly model: string;
+  readonly now: Date;
+  readonly limit: number;
+}
+
+/**
+ * Cosine similarity against stored vectors (no pgvector needed): exact, for modest sizes.
+ * Only the configured model's vectors of the question's length are compared, and the recall
+ * filters apply before the top N are taken: a filtered recall would otherwise get the
+ * neighbours of the whole tenant, and lose those that match to memories the filters drop.
+ */
 export async function vectorNeighbours(
   db: Kysely<Database>,
   tenant: string,
-  vector: readonly number[],
-  limit: number,
+  q: NeighbourQuery,
 ): Promise<Array<{ id: string; cosine: number }>> {
-  const norm = Math.sqrt(vector.reduce((s, x) => s + x * x, 0)) || 1;
+  const norm = Math.sqrt(q.vector.reduce((s, x) => s + x * x, 0)) || 1;
   const { rows } = await sql<{ id: string; cosine: number }>`
     SELECT e.memory_id AS id,
-           (SELECT sum(a * b) FROM unnest(e.vector, ${[...vector]}::float8[]) AS t(a, b)) / (e.norm * ${norm}) AS cosine
+           (SELECT sum(a * b) FROM unnest(e.vector, ${[...q.vector]}::float8[]) AS t(a, b)) / (e.norm * ${norm}) AS cosine
       FROM memory_embeddings e
-     WHERE e.tenant = ${tenant}
+      JOIN memories m ON m.tenant = e.tenant AND m.id = e.memory_id
+     WHERE e.tenant = ${tenant} AND e.model = ${q.model} AND cardinality(e.vector) = ${q.vector.length}
+       AND ${filterSql(q, q.now, 'm')}
      ORDER BY cosine DESC NULLS LAST
-     LIMIT ${limit}`.execute(db);
+     LIMIT ${q.limit}`.execute(db);
   return rows.map((r) => ({ id: r.id, cosine: Number(r.cosine) }));
 }

@@ -112,7 +112,8 @@ export function createRecallService(deps: RecallServiceDeps): RecallService {
         withBudget(budget, async (signal) => {
           const [v] = await embeddings.embed([query], { signal });
           if (!v) throw new Error('no embedding returned');
-          for (const n of await vectorNeighbours(deps.db, tenant, v, Math.max(50, k * 2))) vector.set(n.id, n.cosine);
+          const near = await vectorNeighbours(deps.db, tenant, { ...request, vector: v, model: embeddings.model, now, limit: Math.max(50, k * 2) });
+          for (const n of near) vector.set(n.id, n.cosine);
         }).then(
           () => void sources.push('embeddings'),
           (err) => void degraded.push({ source: 'embeddings', error: message(err) }),
