@@ -17,20 +17,29 @@ async function insertRows(rows: Row[], ctx: ProjectionContext): Promise<void> {
   if (rows.length === 0) return;
   // Term and length statistics move with the rows, for IDF weighting in recall, and so does
   // the vocabulary that recall matches misspelt words against.
+  //
+  // The Zep episode id is not in the log: the Zep sync reactor keeps it in zep_sync (which a
+  // rebuild does not touch) and copies it onto the row. The reactor runs on its own, so it may
+  // have synced before this row exists (its copy then matched nothing), and a rebuild starts
+  // from empty tables: the row takes the id from zep_sync as it is inserted (a primary key
+  // probe per row). zep_sync is unqualified like the rest: a rebuild's scratch schema has no
+  // zep_sync, so the search path finds the live one.
   await sql`
     WITH ins AS (
       INSERT INTO memories (tenant, id, content, type, scope, salience, subject_type, subject_id, tags, metadata,
-                            source, occurred_at, recorded_at, expires_at, position, search)
+                            source, occurred_at, recorded_at, expires_at, position, search, zep_episode_id)
       SELECT x.tenant, x."memoryId", x.content, x.type, x.scope, x.salience, x."subjectType", x."subjectId",
              coalesce(x.tags, '{}'), coalesce(x.metadata, '{}'::jsonb), x.source, x."occurredAt", x."recordedAt",
              x."expiresAt", x.position,
              setweight(to_tsvector('english', x.content), 'A') ||
              setweight(to_tsvector('english', regexp_replace(
-               concat_ws(' ', x."subjectId", array_to_string(coalesce(x.tags, '{}'), ' ')), '[:_/.-]', ' ', 'g')), 'B')
+               concat_ws(' ', x."subjectId", array_to_string(coalesce(x.tags, '{}'), ' ')), '[:_/.-]', ' ', 'g')), 'B'),
+             z.zep_id
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
           tenant text, "memoryId" text, content text, type text, scope text, salience double precision,
           "subjectType" text, "subjectId" text, tags text[], metadata jsonb, source text, "occurredAt" timestamptz,
           "recordedAt" timestamptz, "expiresAt" timestamptz, position bigint)
+        LEFT JOIN zep_sync z ON z.tenant = x.tenant AND z.kind = 'memory' AND z.ref_id = x."memoryId"
       ON CONFLICT (tenant, id) DO NOTHING
       RETURNING tenant, search, content
     ),

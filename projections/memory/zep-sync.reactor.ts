@@ -32,6 +32,8 @@ interface MemoryPayload {
 }
 interface FactPayload {
   readonly factId: string;
+  /** The memory this version was promoted from (`fact` is its content): forgetting it clears the payload. */
+  readonly sourceMemoryId?: string;
   readonly fact: string;
   readonly name: string;
   readonly subject: string;
@@ -43,6 +45,14 @@ interface InvalidationPayload {
   readonly target: string;
   readonly invalidAt: string;
 }
+
+/**
+ * What a forgotten memory's rows keep: the row itself (status, zep_id) stays for the audit trail
+ * and so that a replay queues nothing again; a fact version keeps its factId, which supersession
+ * and retraction look it up by (previousVersion). Such a row is never sent.
+ */
+const FORGOTTEN = { forgotten: true } as const;
+const isForgotten = (payload: Record<string, unknown>) => payload.forgotten === true;
 
 const relationName = (f: FactAssertedData) => `${f.factType}_${f.key}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_').slice(0, 60);
 
@@ -107,6 +117,9 @@ export function zepSyncReactor(
   const clock = options.clock ?? (() => new Date());
 
   async function send(db: Kysely<Database>, row: ClaimedRow, signal?: AbortSignal): Promise<SendResult> {
+    // A drainer that claimed the row before the forget and then failed puts it back as failed:
+    // its content is gone, and it must not reach Zep now anyway.
+    if (isForgotten(row.payload)) return { skipped: 'forgotten before sync' };
     const write = { ...(signal ? { signal } : {}), syncId: `${row.kind}:${row.ref_id}`, verify: row.prior !== null };
     await writer.ensureTenant(row.tenant, signal ? { signal } : {});
     return match(row.kind)
@@ -271,16 +284,22 @@ export function zepSyncReactor(
         await enqueue(db, clock(), tenant, 'memory', m.memoryId, position, payload);
       })
       .with('MemoryForgotten', async () => {
-        // Not yet sent: never send it. Already in Zep: left to the erasure runbook (docs/memory.md).
+        // Forgetting leaves no copy of the content here: the memory's row and the rows of fact
+        // versions promoted from it (their `fact` is the memory's content) lose their payload.
+        // Not yet sent: never sent. Already in Zep: it stays there, left to the erasure runbook
+        // (docs/memory.md). Already cleared rows are left alone, so a replay changes nothing.
         const { memoryId } = memoryForgottenDataSchema.parse(event.data);
-        await db
-          .updateTable('zep_sync')
-          .set({ status: 'skipped', last_error: 'forgotten before sync' })
-          .where('tenant', '=', tenant)
-          .where('kind', '=', 'memory')
-          .where('ref_id', '=', memoryId)
-          .where('status', 'in', ['pending', 'failed'])
-          .execute();
+        const unsent = sql<boolean>`status IN ('pending', 'failed')`;
+        await sql`
+          UPDATE zep_sync
+             SET payload = CASE kind WHEN 'memory' THEN ${JSON.stringify(FORGOTTEN)}::jsonb
+                                     ELSE jsonb_build_object('factId', payload->'factId', 'sourceMemoryId', ${memoryId}::text) || ${JSON.stringify(FORGOTTEN)}::jsonb END,
+                 status = CASE WHEN ${unsent} THEN 'skipped' ELSE status END,
+                 last_error = CASE WHEN ${unsent} THEN 'forgotten before sync' ELSE last_error END,
+                 updated_at = ${clock()}
+           WHERE tenant = ${tenant}
+             AND ((kind = 'memory' AND ref_id = ${memoryId}) OR (kind = 'fact' AND payload->>'sourceMemoryId' = ${memoryId}))
+             AND payload->>'forgotten' IS NULL`.execute(db);
       })
       .with('FactAsserted', 'FactCorrected', 'FactRetracted', async () => {
         const fe = toFactEvent(event);
@@ -297,6 +316,7 @@ export function zepSyncReactor(
           name: relationName(f),
           subject: `${f.subjectType}:${f.subjectId}`,
           validAt: f.validFrom,
+          ...(f.sourceMemoryId ? { sourceMemoryId: f.sourceMemoryId } : {}),
           ...(f.validTo ? { invalidAt: f.validTo } : {}),
         };
         await enqueue(db, clock(), tenant, 'fact', event.id, position, payload);
