@@ -1,6 +1,6 @@
 import type { AssertFact, CorrectFact } from '../../domain/memory/fact.commands.js';
 import { factDecider } from '../../domain/memory/fact.decider.js';
-import { toFactEvent } from '../../domain/memory/fact.events.js';
+import { toFactHistoryEvent } from '../../domain/memory/fact.events.js';
 import { factIdFor, factStreamId } from '../../domain/memory/memory-ids.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { handleCommand } from '../shared/handle-command.js';
@@ -19,7 +19,7 @@ export interface FactResult {
 async function write(deps: MemoryCommandDeps, type: 'AssertFact' | 'CorrectFact', input: FactInput, ctx: CommandContext): Promise<FactResult> {
   const factId = factIdFor(ctx.tenant, input);
   const command: (AssertFact | CorrectFact) & { factId: string } = { ...input, type, factId, now: ctx.now.toISOString() };
-  const result = await handleCommand({ store: deps.store, decider: factDecider, streamId: factStreamId(factId), command, ctx, toDomain: toFactEvent });
+  const result = await handleCommand({ store: deps.store, decider: factDecider, streamId: factStreamId(factId), command, ctx, toDomain: toFactHistoryEvent });
   return { factId, position: result.position, changed: result.events.length > 0 && !result.replayed };
 }
 
@@ -38,7 +38,7 @@ export async function retractFact(deps: MemoryCommandDeps, input: { factId: stri
     streamId,
     command: { type: 'RetractFact', factId: input.factId, ...(input.reason ? { reason: input.reason } : {}) },
     ctx,
-    toDomain: toFactEvent,
+    toDomain: toFactHistoryEvent,
   });
   return { factId: input.factId, position: result.position, changed: true };
 }

@@ -1,6 +1,6 @@
 import { factIdFor, factStreamId, memoryIdForCommand, memoryStreamId } from '../../domain/memory/memory-ids.js';
 import { factDecider } from '../../domain/memory/fact.decider.js';
-import { toFactEvent } from '../../domain/memory/fact.events.js';
+import { toFactHistoryEvent } from '../../domain/memory/fact.events.js';
 import { promotionFor } from '../../domain/memory/fact-promotion.policy.js';
 import type { FactAssertion, RecordMemory } from '../../domain/memory/memory.commands.js';
 import { createMemoryDecider } from '../../domain/memory/memory.decider.js';
@@ -51,7 +51,7 @@ export async function remember(deps: MemoryCommandDeps, input: RememberInput, ct
         streamId: factStreamId(factId),
         command: { ...promotion, factId },
         ctx: { ...ctx, commandId: deterministicId(`${ctx.commandId}:promote`), causationId: ctx.commandId },
-        toDomain: toFactEvent,
+        toDomain: toFactHistoryEvent,
       });
       position = Math.max(position, fact.position);
     }

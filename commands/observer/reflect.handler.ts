@@ -1,5 +1,5 @@
 import { factDecider } from '../../domain/memory/fact.decider.js';
-import { toFactEvent } from '../../domain/memory/fact.events.js';
+import { toFactHistoryEvent } from '../../domain/memory/fact.events.js';
 import { factIdFor, factStreamId, memoryStreamId } from '../../domain/memory/memory-ids.js';
 import { memoryDecider } from '../../domain/memory/memory.decider.js';
 import { toMemoryEvent } from '../../domain/memory/memory.events.js';
@@ -153,7 +153,7 @@ async function assertInsights(store: EventStore, reflection: ReflectionRecordedD
         now: ctx.now.toISOString(),
       },
       ctx: childContext(ctx, `fact:${factId}`),
-      toDomain: toFactEvent,
+      toDomain: toFactHistoryEvent,
     });
     ids.push(factId);
   }

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { AppError } from '../shared/app-error.js';
+import { factIdFromStream } from './memory-ids.js';
+import { isErasedData } from './memory.events.js';
 import { factTypeSchema, isoDateTimeSchema, salienceSchema, subjectPartSchema } from './memory.values.js';
 
 export const factAssertedDataSchema = z.object({
@@ -31,4 +34,32 @@ export type FactEvent = z.infer<typeof factEventSchema>;
 
 export const factEventTypes = ['FactAsserted', 'FactCorrected', 'FactRetracted'] as const;
 
-export const toFactEvent = (e: { type: string; data: unknown }): FactEvent => factEventSchema.parse({ type: e.type, data: e.data });
+/**
+ * A fact event whose content was erased from the log (almanac_erase_event): only its type,
+ * position and stream survive, so the fact it belonged to is known from its stream.
+ */
+export const factContentErasedSchema = z.object({
+  type: z.literal('FactContentErased'),
+  data: z.object({ factId: z.uuid(), originalType: z.string() }),
+});
+export type FactContentErased = z.infer<typeof factContentErasedSchema>;
+
+/** What a fact stream holds as the decider and the projection read it: live or erased events. */
+export type FactHistoryEvent = FactEvent | FactContentErased;
+
+/**
+ * A stored fact event whose content is needed (a live one). An erased one has none: that is
+ * FACT.ERASED, not a parse failure (readers that fold streams use toFactHistoryEvent).
+ */
+export const toFactEvent = (e: { type: string; data: unknown; streamId?: string }): FactEvent => {
+  if (isErasedData(e.data)) {
+    throw new AppError('FACT.ERASED', 'this fact event was erased from the log', { type: e.type, ...(e.streamId ? { streamId: e.streamId } : {}) });
+  }
+  return factEventSchema.parse({ type: e.type, data: e.data });
+};
+
+/** A stored fact-stream event as a domain event; an erased one keeps only its type and fact. */
+export const toFactHistoryEvent = (e: { type: string; data: unknown; streamId: string }): FactHistoryEvent =>
+  isErasedData(e.data)
+    ? { type: 'FactContentErased', data: { factId: factIdFromStream(e.streamId), originalType: e.type } }
+    : toFactEvent(e);

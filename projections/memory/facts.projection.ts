@@ -1,5 +1,6 @@
 import { match } from 'ts-pattern';
-import { toFactEvent, type FactAssertedData } from '../../domain/memory/fact.events.js';
+import { toFactHistoryEvent, type FactAssertedData } from '../../domain/memory/fact.events.js';
+import { isErasedData } from '../../domain/memory/memory.events.js';
 import type { Database } from '../../ports/database.schema.js';
 import type { RecordedEvent } from '../../ports/event-store.port.js';
 import type { Insertable, Kysely } from 'kysely';
@@ -7,7 +8,10 @@ import type { Projection, ProjectionContext } from '../projection.js';
 
 type FactRow = Insertable<Database['facts']>;
 
-const rowFrom = (e: RecordedEvent, f: FactAssertedData): FactRow => ({
+/** Zep edge ids by event id: zep_sync kind 'fact' is keyed by the version's event (= row_id). */
+type ZepIds = ReadonlyMap<string, string>;
+
+const rowFrom = (e: RecordedEvent, f: FactAssertedData, zepIds: ZepIds): FactRow => ({
   row_id: e.id,
   id: f.factId,
   tenant: e.tenant,
@@ -28,14 +32,15 @@ const rowFrom = (e: RecordedEvent, f: FactAssertedData): FactRow => ({
   metadata: JSON.stringify({ event: e.type }),
   evidence: f.evidence ?? null,
   source_memory_id: f.sourceMemoryId ?? null,
-  zep_fact_id: null,
+  zep_fact_id: zepIds.get(e.id) ?? null,
   position: e.position,
 });
 
-async function closeHead(db: Kysely<Database>, e: RecordedEvent, factId: string, retracted: boolean) {
+/** Ends the transaction time of the latest version (a supersession or a correction). */
+async function closeHead(db: Kysely<Database>, e: RecordedEvent, factId: string) {
   return db
     .updateTable('facts')
-    .set({ head: false, superseded_at: e.recordedAt, ...(retracted ? { retracted_at: e.recordedAt } : {}) })
+    .set({ head: false, superseded_at: e.recordedAt })
     .where('tenant', '=', e.tenant)
     .where('id', '=', factId)
     .where('head', '=', true)
@@ -44,22 +49,62 @@ async function closeHead(db: Kysely<Database>, e: RecordedEvent, factId: string,
 }
 
 /**
+ * A retraction withdraws what is believed from its time on: the latest version, and any closed
+ * copy still valid then (an assertion dated later than it was recorded leaves the old belief
+ * valid until that date). Copies whose valid time ended before the retraction stay: history.
+ */
+async function retract(db: Kysely<Database>, e: RecordedEvent, factId: string) {
+  await db
+    .updateTable('facts')
+    .set({ head: false, superseded_at: e.recordedAt, retracted_at: e.recordedAt })
+    .where('tenant', '=', e.tenant)
+    .where('id', '=', factId)
+    .where('superseded_at', 'is', null)
+    .where((eb) => eb.or([eb('head', '=', true), eb('valid_to', 'is', null), eb('valid_to', '>', e.recordedAt)]))
+    .execute();
+}
+
+/**
+ * Zep ids already synced for these fact versions. zep_sync is the Zep reactor's own table (it
+ * survives rebuilds, and resolves to public.zep_sync when a rebuild writes a scratch schema);
+ * `lock` holds the rows found until commit, so the reactor cannot mark one synced and then miss
+ * the not-yet-committed fact row it has to record the id on.
+ */
+async function zepIdsFor(db: Kysely<Database>, events: readonly RecordedEvent[], lock: boolean): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (events.length === 0) return found;
+  const tenants = new Map(events.map((e) => [e.id, e.tenant]));
+  const q = db.selectFrom('zep_sync').select(['tenant', 'ref_id', 'zep_id']).where('kind', '=', 'fact').where('ref_id', 'in', [...tenants.keys()]);
+  for (const r of await (lock ? q.forShare() : q).execute()) {
+    if (r.zep_id !== null && tenants.get(r.ref_id) === r.tenant) found.set(r.ref_id, r.zep_id);
+  }
+  return found;
+}
+
+/**
  * Bi-temporal facts. Transaction time: a row is believed from recorded_at until
  * superseded_at. Valid time: valid_from..valid_to. An assertion that changes the world closes
  * the old belief and re-inserts it with its valid time ending where the new one starts; a
- * correction replaces the old belief outright; a retraction just ends it.
+ * correction replaces the old belief outright; a retraction ends what is believed from then on.
+ *
+ * An erased assertion or correction (almanac_erase_event) shows nothing: it still ends the
+ * previous version's transaction time (that belief was replaced), but no row carries it, and
+ * no closed copy is made (its valid time went with it). An erased retraction still retracts.
+ * Zep edge ids come from zep_sync, so a rebuild keeps them.
  */
 export const factsProjection: Projection = {
   name: 'memory.facts',
-  version: 1,
+  // 2: erased events, retraction of closed copies still valid, Zep ids from zep_sync.
+  version: 2,
   eventTypes: ['FactAsserted', 'FactCorrected', 'FactRetracted'],
   tables: ['facts'],
   async apply(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void> {
+    const versions = events.filter((e) => (e.type === 'FactAsserted' || e.type === 'FactCorrected') && !isErasedData(e.data));
+    const zepIds = await zepIdsFor(ctx.db, versions, false);
     for (const e of events) {
-      const event = toFactEvent(e);
-      await match(event)
+      await match(toFactHistoryEvent(e))
         .with({ type: 'FactAsserted' }, async ({ data }) => {
-          const old = await closeHead(ctx.db, e, data.factId, false);
+          const old = await closeHead(ctx.db, e, data.factId);
           const rows: FactRow[] = [];
           const newFrom = Date.parse(data.validFrom);
           if (old && old.valid_from.getTime() < newFrom && (old.valid_to === null || old.valid_to.getTime() > newFrom)) {
@@ -76,17 +121,28 @@ export const factsProjection: Projection = {
               position: e.position,
             });
           }
-          rows.push(rowFrom(e, data));
+          rows.push(rowFrom(e, data, zepIds));
           await ctx.db.insertInto('facts').values(rows).onConflict((oc) => oc.column('row_id').doNothing()).execute();
         })
         .with({ type: 'FactCorrected' }, async ({ data }) => {
-          await closeHead(ctx.db, e, data.factId, false);
-          await ctx.db.insertInto('facts').values(rowFrom(e, data)).onConflict((oc) => oc.column('row_id').doNothing()).execute();
+          await closeHead(ctx.db, e, data.factId);
+          await ctx.db.insertInto('facts').values(rowFrom(e, data, zepIds)).onConflict((oc) => oc.column('row_id').doNothing()).execute();
         })
         .with({ type: 'FactRetracted' }, async ({ data }) => {
-          await closeHead(ctx.db, e, data.factId, true);
+          await retract(ctx.db, e, data.factId);
+        })
+        .with({ type: 'FactContentErased' }, async ({ data }) => {
+          if (data.originalType === 'FactRetracted') await retract(ctx.db, e, data.factId);
+          else await closeHead(ctx.db, e, data.factId);
         })
         .exhaustive();
+    }
+    // The reactor may have synced some of these while this batch ran: look again, and hold them.
+    const missing = versions.filter((e) => !zepIds.has(e.id));
+    const late = await zepIdsFor(ctx.db, missing, true);
+    for (const e of missing) {
+      const zepId = late.get(e.id);
+      if (zepId !== undefined) await ctx.db.updateTable('facts').set({ zep_fact_id: zepId }).where('tenant', '=', e.tenant).where('row_id', '=', e.id).execute();
     }
   },
 };

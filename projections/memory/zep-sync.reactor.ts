@@ -204,7 +204,7 @@ export function zepSyncReactor(
           in_flight_since: null,
           updated_at: clock(),
         });
-        if (zepId !== null) await recordExternalId(db, row.tenant, row.kind, row.payload, zepId);
+        if (zepId !== null) await recordExternalId(db, row, zepId);
         sent++;
       } catch (err) {
         const uncertain = isAppError(err) && typeof err.details.uncertain === 'boolean' ? err.details.uncertain : row.prior !== null;
@@ -258,18 +258,13 @@ export function zepSyncReactor(
     return row?.next ? new Date(row.next) : undefined;
   }
 
-  async function recordExternalId(db: Kysely<Database>, tenant: string, kind: Kind, payload: Record<string, unknown>, zepId: string) {
-    if (kind === 'memory') {
-      await db.updateTable('memories').set({ zep_episode_id: zepId }).where('tenant', '=', tenant).where('id', '=', String(payload.memoryId)).execute();
-    } else if (kind === 'fact') {
-      await db
-        .updateTable('facts')
-        .set({ zep_fact_id: zepId })
-        .where('tenant', '=', tenant)
-        .where('id', '=', String(payload.factId))
-        .where('zep_fact_id', 'is', null)
-        .where('head', '=', true)
-        .execute();
+  async function recordExternalId(db: Kysely<Database>, row: { tenant: string; kind: Kind; ref_id: string; payload: Record<string, unknown> }, zepId: string) {
+    if (row.kind === 'memory') {
+      await db.updateTable('memories').set({ zep_episode_id: zepId }).where('tenant', '=', row.tenant).where('id', '=', String(row.payload.memoryId)).execute();
+    } else if (row.kind === 'fact') {
+      // The version this row synced (its event id is the facts row id), not whichever version
+      // is the head by now.
+      await db.updateTable('facts').set({ zep_fact_id: zepId }).where('tenant', '=', row.tenant).where('row_id', '=', row.ref_id).execute();
     }
   }
 
