@@ -69,5 +69,11 @@ export function fuse(input: FusionInput): Fused[] {
   }
   return candidates
     .map((candidate) => ({ candidate, ...scores.get(candidate.id)! }))
-    .sort((a, b) => b.score - a.score || b.candidate.occurred_at.getTime() - a.candidate.occurred_at.getTime());
+    // the id last: equal answers come back in the same order every time (cache, evaluation)
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        b.candidate.occurred_at.getTime() - a.candidate.occurred_at.getTime() ||
+        (a.candidate.id < b.candidate.id ? -1 : a.candidate.id > b.candidate.id ? 1 : 0),
+    );
 }

@@ -141,7 +141,7 @@ export async function recallCandidates(db: Kysely<Database>, tenant: string, q: 
     }
     ctes.push(sql`matched AS (${sql.join(reads, sql` UNION ALL `)})`);
     ctes.push(sql`text_hits AS (
-      SELECT m.id, ${bm25Sql(plan, 'm')} AS bm FROM matched m ORDER BY bm DESC LIMIT ${q.textLimit})`);
+      SELECT m.id, ${bm25Sql(plan, 'm')} AS bm FROM matched m ORDER BY bm DESC, m.id LIMIT ${q.textLimit})`);
     lists.push(sql`SELECT id, bm FROM text_hits`);
   }
   if (fuzzyText !== undefined) {
@@ -164,12 +164,12 @@ export async function recallCandidates(db: Kysely<Database>, tenant: string, q: 
       SELECT r.id FROM fuzzy_words fw
        CROSS JOIN LATERAL (SELECT m.id FROM memories m
          WHERE m.tenant = ${tenant} AND m.search @@ plainto_tsquery('english', fw.word) AND ${where} LIMIT ${q.fuzzyLimit}) r
-       ORDER BY fw.sim DESC, fw.word LIMIT ${q.fuzzyLimit})`);
+       ORDER BY fw.sim DESC, fw.word, r.id LIMIT ${q.fuzzyLimit})`);
     lists.push(sql`SELECT id, NULL::float8 FROM fuzzy_hits`);
   }
   if (!hasTerms) {
     lists.push(sql`(SELECT m.id, NULL::float8 FROM memories m WHERE m.tenant = ${tenant} AND ${where}
-      ORDER BY m.occurred_at DESC LIMIT ${q.recentLimit})`);
+      ORDER BY m.occurred_at DESC, m.id LIMIT ${q.recentLimit})`);
   }
   if (q.extraIds.length > 0) {
     lists.push(sql`SELECT m.id, NULL::float8 FROM memories m
@@ -223,7 +223,7 @@ export async function vectorNeighbours(
       JOIN memories m ON m.tenant = e.tenant AND m.id = e.memory_id
      WHERE e.tenant = ${tenant} AND e.model = ${q.model} AND cardinality(e.vector) = ${q.vector.length}
        AND ${filterSql(q, q.now, 'm')}
-     ORDER BY cosine DESC NULLS LAST
+     ORDER BY cosine DESC NULLS LAST, e.memory_id
      LIMIT ${q.limit}`.execute(db);
   return rows.map((r) => ({ id: r.id, cosine: Number(r.cosine) }));
 }
