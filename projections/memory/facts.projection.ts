@@ -49,6 +49,44 @@ async function closeHead(db: Kysely<Database>, e: RecordedEvent, factId: string)
 }
 
 /**
+ * An assertion valid from `from` replaces every belief about the fact still held for some time
+ * from `from` on: the latest version, and any closed copy whose valid time reaches past `from`
+ * (an earlier assertion dated in the future left one). Each is superseded; the part of it valid
+ * before `from` is believed again as a closed copy. Copies whose valid time ends by `from` are
+ * untouched: they do not overlap the new belief.
+ */
+async function supersedeFrom(db: Kysely<Database>, e: RecordedEvent, factId: string, validFrom: string): Promise<FactRow[]> {
+  const from = new Date(validFrom);
+  const replaced = await db
+    .updateTable('facts')
+    .set({ head: false, superseded_at: e.recordedAt })
+    .where('tenant', '=', e.tenant)
+    .where('id', '=', factId)
+    .where('superseded_at', 'is', null)
+    .where('retracted_at', 'is', null)
+    .where((eb) => eb.or([eb('head', '=', true), eb('valid_to', 'is', null), eb('valid_to', '>', from)]))
+    .returningAll()
+    .execute();
+  return replaced
+    .filter((old) => old.valid_from.getTime() < from.getTime())
+    .sort((a, b) => (a.row_id < b.row_id ? -1 : 1))
+    .map((old) => ({
+      ...old,
+      // a version's copy keeps the id it always had (RETURNING shows head already false: a
+      // version's row id is its event id, a copy's has a suffix); a copy's copy is named after it
+      row_id: old.row_id.includes(':') ? `${e.id}:closed:${old.row_id}` : `${e.id}:closed`,
+      version: e.streamVersion,
+      head: false,
+      valid_to: old.valid_to === null || old.valid_to.getTime() > from.getTime() ? validFrom : old.valid_to,
+      recorded_at: e.recordedAt,
+      superseded_at: null,
+      retracted_at: null,
+      metadata: JSON.stringify({ event: 'FactAsserted', closedBy: e.id }),
+      position: e.position,
+    }));
+}
+
+/**
  * A retraction withdraws what is believed from its time on: the latest version, and any closed
  * copy still valid then (an assertion dated later than it was recorded leaves the old belief
  * valid until that date). Copies whose valid time ended before the retraction stay: history.
@@ -95,7 +133,9 @@ async function zepIdsFor(db: Kysely<Database>, events: readonly RecordedEvent[],
 export const factsProjection: Projection = {
   name: 'memory.facts',
   // 2: erased events, retraction of closed copies still valid, Zep ids from zep_sync.
-  version: 2,
+  // 3: an assertion also replaces closed copies reaching past its valid_from (no two current
+  //    beliefs for one time), and keeps a head whose valid time ended before it.
+  version: 3,
   eventTypes: ['FactAsserted', 'FactCorrected', 'FactRetracted'],
   tables: ['facts'],
   async apply(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void> {
@@ -104,23 +144,7 @@ export const factsProjection: Projection = {
     for (const e of events) {
       await match(toFactHistoryEvent(e))
         .with({ type: 'FactAsserted' }, async ({ data }) => {
-          const old = await closeHead(ctx.db, e, data.factId);
-          const rows: FactRow[] = [];
-          const newFrom = Date.parse(data.validFrom);
-          if (old && old.valid_from.getTime() < newFrom && (old.valid_to === null || old.valid_to.getTime() > newFrom)) {
-            rows.push({
-              ...old,
-              row_id: `${e.id}:closed`,
-              version: e.streamVersion,
-              head: false,
-              valid_to: data.validFrom,
-              recorded_at: e.recordedAt,
-              superseded_at: null,
-              retracted_at: null,
-              metadata: JSON.stringify({ event: 'FactAsserted', closedBy: e.id }),
-              position: e.position,
-            });
-          }
+          const rows = await supersedeFrom(ctx.db, e, data.factId, data.validFrom);
           rows.push(rowFrom(e, data, zepIds));
           await ctx.db.insertInto('facts').values(rows).onConflict((oc) => oc.column('row_id').doNothing()).execute();
         })

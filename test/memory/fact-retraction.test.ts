@@ -63,6 +63,40 @@ describe.each(databaseKinds)('fact retraction after a supersession on $kind', ({
     f.setNow('2026-11-25T10:00:00.000Z');
   });
 
+  it('an assertion dated before an earlier one takes effect replaces the copy reaching past it: one current belief at any time', async () => {
+    const t = 't-overlap';
+    f.setNow('2026-01-10T00:00:00.000Z');
+    await assertFact(f.deps, { ...key, content: 'mornings', validFrom: '2026-01-01T00:00:00.000Z' }, f.ctx(t));
+    f.setNow('2026-11-25T10:00:00.000Z');
+    await assertFact(f.deps, { ...key, content: 'afternoons', validFrom: '2026-12-01T00:00:00.000Z' }, f.ctx(t));
+    await f.catchUp();
+    // transaction time is the database's clock: as known once 'afternoons' was recorded
+    const known = (await rows(t)).find((r) => r.content === 'afternoons')!.recorded_at;
+    f.setNow('2026-11-26T10:00:00.000Z');
+    await assertFact(f.deps, { ...key, content: 'evenings', validFrom: '2026-11-28T00:00:00.000Z' }, f.ctx(t));
+    await f.catchUp();
+    const now = new Date();
+    const asOf = async (iso: string) => contents(await factsAt(f.db, t, { asOf: at(iso) }, now));
+    expect(await asOf('2026-06-01T00:00:00.000Z')).toEqual(['mornings']);
+    expect(await asOf('2026-11-29T00:00:00.000Z')).toEqual(['evenings']); // not mornings as well
+    expect(await asOf('2026-12-05T00:00:00.000Z')).toEqual(['evenings']);
+    const current = await f.db
+      .selectFrom('facts')
+      .select(['content', 'valid_from', 'valid_to'])
+      .where('tenant', '=', t)
+      .where('superseded_at', 'is', null)
+      .orderBy('valid_from')
+      .execute();
+    expect(current.map((r) => [r.content, r.valid_from.toISOString(), r.valid_to?.toISOString() ?? null])).toEqual([
+      ['mornings', '2026-01-01T00:00:00.000Z', '2026-11-28T00:00:00.000Z'],
+      ['evenings', '2026-11-28T00:00:00.000Z', null],
+    ]);
+    // as known after the second assertion: mornings until December, then afternoons
+    expect(contents(await factsAt(f.db, t, { knownAt: known, asOf: at('2026-11-29T00:00:00.000Z') }, now))).toEqual(['mornings']);
+    expect(contents(await factsAt(f.db, t, { knownAt: known, asOf: at('2026-12-05T00:00:00.000Z') }, now))).toEqual(['afternoons']);
+    f.setNow('2026-11-25T10:00:00.000Z');
+  });
+
   it('a supersession dated before the retraction: the copy whose valid time already ended stays as history', async () => {
     const t = 't-retract-past';
     f.setNow('2026-01-10T00:00:00.000Z');
