@@ -23,7 +23,11 @@ export const envSchema = z.object({
     emptyToUndefined,
     z.string().regex(/^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes as 64 hex characters or base64').optional(),
   ),
-  ALMANAC_DEFAULT_TENANT: z.string().min(1).default('default'),
+  // as `keys create --tenant` accepts: tenants travel in NOTIFY payloads and cache keys
+  ALMANAC_DEFAULT_TENANT: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be 1–100 letters, digits, dots, dashes or underscores')
+    .default('default'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),

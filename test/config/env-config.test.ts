@@ -13,7 +13,7 @@ describe('configuration', () => {
 
   it('names every bad variable at once', () => {
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ALMANAC_SECRET_KEY: 'short' });
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ALMANAC_SECRET_KEY: 'short', ALMANAC_DEFAULT_TENANT: 'a tenant with spaces' });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
@@ -21,6 +21,7 @@ describe('configuration', () => {
       expect(problems).toContain('PORT');
       expect(problems).toContain('DATABASE_URL');
       expect(problems).toContain('ALMANAC_SECRET_KEY');
+      expect(problems).toContain('ALMANAC_DEFAULT_TENANT');
     }
   });
 
