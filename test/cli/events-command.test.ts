@@ -3,25 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../adapters/db/migrate.js';
 import { openPGlite } from '../../adapters/pglite/pglite-database.js';
-import { buildProgram } from '../../cli/main.js';
 import type { EventStore } from '../../ports/event-store.port.js';
-import { loadConfig } from '../../runtime/env.config.js';
+import { runCli } from '../http/support/cli-harness.js';
 import { serverTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 async function run(env: Record<string, string>, args: string[]): Promise<string> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let text = '';
-  out.on('data', (c: Buffer) => (text += c.toString()));
-  let errText = '';
-  err.on('data', (c: Buffer) => (errText += c.toString()));
-  await buildProgram({ config: () => loadConfig(env), out, err }).parseAsync(['node', 'almanac', ...args]);
-  expect(errText).toBe('');
-  return text;
+  const { out, err } = await runCli(args, env);
+  expect(err).toBe('');
+  return out;
 }
 
 const append = (store: EventStore, type: string, tenant: string, data: unknown = { at: Date.now() }) =>

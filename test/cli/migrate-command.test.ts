@@ -1,31 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import { migrations } from '../../migrations/index.js';
-import { loadConfig } from '../../runtime/env.config.js';
+import { runMain } from '../http/support/cli-harness.js';
 import { createScratchDatabase } from '../support/test-database.js';
 
-/** Runs the CLI as `bin/almanac.js` does; returns its output and the exit code it would set. */
-async function run(env: Record<string, string>, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let outText = '';
-  let errText = '';
-  out.on('data', (c: Buffer) => (outText += c.toString()));
-  err.on('data', (c: Buffer) => (errText += c.toString()));
-  const previous = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'almanac', ...args], { config: () => loadConfig(env), out, err });
-    return { code: Number(process.exitCode ?? 0), out: outText, err: errText };
-  } finally {
-    process.exitCode = previous;
-  }
-}
+const run = (env: Record<string, string>, args: string[]) => runMain(args, env);
 
 const everyMigration = Object.keys(migrations).sort();
 
