@@ -49,24 +49,30 @@ async function closeHead(db: Kysely<Database>, e: RecordedEvent, factId: string)
 }
 
 /**
- * An assertion valid from `from` replaces every belief about the fact still held for some time
- * from `from` on: the latest version, and any closed copy whose valid time reaches past `from`
- * (an earlier assertion dated in the future left one). Each is superseded; the part of it valid
- * before `from` is believed again as a closed copy. Copies whose valid time ends by `from` are
- * untouched: they do not overlap the new belief.
+ * Ends the transaction time of every belief about the fact still held for some time from `from`
+ * on: the latest version, and any closed copy whose valid time reaches past `from` (an assertion
+ * dated later than it was recorded leaves one). Copies whose valid time ends by `from` stay:
+ * history. A retraction also marks what it ends as retracted.
  */
-async function supersedeFrom(db: Kysely<Database>, e: RecordedEvent, factId: string, validFrom: string): Promise<FactRow[]> {
-  const from = new Date(validFrom);
-  const replaced = await db
+function closeBeliefsFrom(db: Kysely<Database>, e: RecordedEvent, factId: string, from: Date, retracted: boolean) {
+  return db
     .updateTable('facts')
-    .set({ head: false, superseded_at: e.recordedAt })
+    .set({ head: false, superseded_at: e.recordedAt, ...(retracted ? { retracted_at: e.recordedAt } : {}) })
     .where('tenant', '=', e.tenant)
     .where('id', '=', factId)
     .where('superseded_at', 'is', null)
-    .where('retracted_at', 'is', null)
     .where((eb) => eb.or([eb('head', '=', true), eb('valid_to', 'is', null), eb('valid_to', '>', from)]))
     .returningAll()
     .execute();
+}
+
+/**
+ * An assertion valid from `validFrom` replaces every belief still held from then on; the part of
+ * each that was valid before is believed again, as a closed copy.
+ */
+async function supersedeFrom(db: Kysely<Database>, e: RecordedEvent, factId: string, validFrom: string): Promise<FactRow[]> {
+  const from = new Date(validFrom);
+  const replaced = await closeBeliefsFrom(db, e, factId, from, false);
   return replaced
     .filter((old) => old.valid_from.getTime() < from.getTime())
     .sort((a, b) => (a.row_id < b.row_id ? -1 : 1))
@@ -86,21 +92,8 @@ async function supersedeFrom(db: Kysely<Database>, e: RecordedEvent, factId: str
     }));
 }
 
-/**
- * A retraction withdraws what is believed from its time on: the latest version, and any closed
- * copy still valid then (an assertion dated later than it was recorded leaves the old belief
- * valid until that date). Copies whose valid time ended before the retraction stay: history.
- */
-async function retract(db: Kysely<Database>, e: RecordedEvent, factId: string) {
-  await db
-    .updateTable('facts')
-    .set({ head: false, superseded_at: e.recordedAt, retracted_at: e.recordedAt })
-    .where('tenant', '=', e.tenant)
-    .where('id', '=', factId)
-    .where('superseded_at', 'is', null)
-    .where((eb) => eb.or([eb('head', '=', true), eb('valid_to', 'is', null), eb('valid_to', '>', e.recordedAt)]))
-    .execute();
-}
+/** A retraction withdraws what is believed from its time on. */
+const retract = (db: Kysely<Database>, e: RecordedEvent, factId: string) => closeBeliefsFrom(db, e, factId, e.recordedAt, true);
 
 /**
  * Zep ids already synced for these fact versions. zep_sync is the Zep reactor's own table (it
