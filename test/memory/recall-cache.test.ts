@@ -137,6 +137,8 @@ describe('recall cache with announced generations', () => {
     const row = await tdb.handle.db.selectFrom('memory_stats').select(['last_position', 'last_event_id']).where('tenant', '=', tenant).executeTakeFirst();
     return `${row?.last_position ?? 0}:${row?.last_event_id ?? ''}`;
   };
+  /** Until the tenant's announced generation is the read model's. */
+  const heard = (tenant: string) => vi.waitFor(async () => expect(tdb.handle.memoryGenerations!.known(tenant)).toBe(await lastPosition(tenant)));
 
   it('a projected change retires the cached answer once its announcement is heard', async () => {
     const generations = tdb.handle.memoryGenerations!;
@@ -146,13 +148,13 @@ describe('recall cache with announced generations', () => {
     const a = await remember(f.deps, note('the boiler is serviced every October'), f.ctx(tenant));
     await f.catchUp();
     const ask = () => f.recall.recall(tenant, { query: 'boiler serviced' });
-    await vi.waitFor(async () => expect(generations.known(tenant)).toBe(await lastPosition(tenant)));
+    await heard(tenant);
     expect(await ask()).toMatchObject({ cached: false, results: [{ memoryId: a.memoryId }] });
     expect((await ask()).cached).toBe(true);
 
     const b = await remember(f.deps, note('boiler service moved to November'), f.ctx(tenant));
     await f.catchUp();
-    await vi.waitFor(async () => expect(generations.known(tenant)).toBe(await lastPosition(tenant)));
+    await heard(tenant);
     const fresh = await ask();
     expect(fresh.cached).toBe(false);
     expect(fresh.results.map((r) => r.memoryId)).toEqual(expect.arrayContaining([a.memoryId, b.memoryId]));
@@ -165,7 +167,7 @@ describe('recall cache with announced generations', () => {
     const a = await remember(f.deps, note('the gate code is 1234'), f.ctx(tenant));
     await f.catchUp();
     const ask = () => f.recall.recall(tenant, { query: 'gate code' });
-    await vi.waitFor(async () => expect(generations.known(tenant)).toBe(await lastPosition(tenant)));
+    await heard(tenant);
     await ask();
     expect((await ask()).cached).toBe(true);
 
@@ -206,7 +208,7 @@ describe('recall cache with announced generations', () => {
     const a = await remember(p1.deps, note('the boat is moored at pier 4'), p1.ctx(tenant));
     await p1.catchUp();
     const ask = (f: ReturnType<typeof memoryFixture>) => f.recall.recall(tenant, { query: 'where is the boat' });
-    await vi.waitFor(async () => expect(generations.known(tenant)).toBe(await lastPosition(tenant)));
+    await heard(tenant);
     expect((await ask(p1)).cached).toBe(false);
     // Valkey loses the entry: p1's near cache still answers, p2 (no near entry) recomputes
     await valkey.del(...(await valkey.keys(`${namespace}*`)));
@@ -215,7 +217,7 @@ describe('recall cache with announced generations', () => {
 
     const b = await remember(p1.deps, note('the boat moved to pier 9'), p1.ctx(tenant));
     await p1.catchUp();
-    await vi.waitFor(async () => expect(generations.known(tenant)).toBe(await lastPosition(tenant)));
+    await heard(tenant);
     // p2 computes the new answer; p1's near entry is outdated, so it takes p2's from Valkey
     const fresh = await ask(p2);
     expect(fresh.cached).toBe(false);
