@@ -9,7 +9,7 @@ import { scheduleStreamId } from '../../domain/scheduler/scheduler.events.js';
 import { calendarFeed } from '../../queries/scheduler/calendar-feed.query.js';
 import { calendarView, schedulerRuns, sprintAnalysis } from '../../queries/scheduler/scheduler-views.query.js';
 import { databaseKinds, type TestDatabase } from '../support/test-database.js';
-import { samplePlan, schedulerFixture, type SchedulerFixture } from './support/scheduler-fixture.js';
+import { samplePlan, schedulerFixture } from './support/scheduler-fixture.js';
 
 const MARCH = { start: new Date('2026-03-01T00:00:00Z'), end: new Date('2026-03-20T00:00:00Z') };
 
