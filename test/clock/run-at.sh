@@ -16,6 +16,12 @@ cd "$(dirname "$0")/../.."
 
 spec="${1:?usage: run-at.sh FAKETIME_SPEC [vitest args…]}"
 shift
+# '@time' would start every process (and every forked Postgres backend) at that instant, so
+# clocks would disagree by how late each started: turn it into one offset shared by all.
+if [[ "$spec" == @* ]]; then
+  spec="$(( $(date -d "${spec#@}" +%s) - $(date +%s) ))"
+  spec="$( [ "$spec" -ge 0 ] && echo "+${spec}s" || echo "${spec}s" )"
+fi
 command -v faketime >/dev/null || { apt-get install -y -qq faketime >/dev/null || { echo "run-at: faketime is not installed (apt-get install faketime)" >&2; exit 2; }; }
 lib="$(dirname "$(command -v faketime)")/../lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 [ -f "$lib" ] || lib="$(find /usr/lib -name libfaketime.so.1 | head -n1)"
