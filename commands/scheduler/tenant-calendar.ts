@@ -1,3 +1,4 @@
+import { Mutex } from 'async-mutex';
 import { calendarRevised, tenantCalendarStreamId, type CalendarChange } from '../../domain/scheduler/tenant-calendar.events.js';
 import { AppError } from '../../domain/shared/app-error.js';
 import type { DomainEvent } from '../../domain/shared/decider.js';
@@ -37,6 +38,26 @@ const MAX_ATTEMPTS = 25;
  * consulted. Any conflict re-reads and decides again (bounded); tenants never share a stream.
  */
 export async function onTenantCalendar<R>(
+  deps: { store: EventStore; fence: ReadFence },
+  ctx: CommandContext,
+  reads: readonly string[],
+  decide: () => Promise<CalendarDecision<R>>,
+): Promise<CalendarOutcome<R>> {
+  // Decisions of one tenant in this process take turns: they would only conflict and decide
+  // again. Other processes are kept out by the expected version alone; tenants never queue.
+  let queue = queues.get(ctx.tenant);
+  if (!queue) queues.set(ctx.tenant, (queue = new Mutex()));
+  const mutex = queue;
+  try {
+    return await mutex.runExclusive(() => decideAndAppend(deps, ctx, reads, decide));
+  } finally {
+    if (!mutex.isLocked() && queues.get(ctx.tenant) === mutex) queues.delete(ctx.tenant);
+  }
+}
+
+const queues = new Map<string, Mutex>();
+
+async function decideAndAppend<R>(
   deps: { store: EventStore; fence: ReadFence },
   ctx: CommandContext,
   reads: readonly string[],

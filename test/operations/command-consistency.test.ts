@@ -11,7 +11,8 @@ import { serverTestDatabase, type TestDatabase } from '../support/test-database.
 const DAY_MS = 86_400_000;
 let db: TestDatabase;
 const children: ChildProcess[] = [];
-let address = '';
+// Two API processes: schedulers in different processes only meet in the log.
+const addresses: string[] = [];
 
 const start = (args: string[], env: Record<string, string>, ready: RegExp): Promise<RegExpExecArray> => {
   const child = spawn(
@@ -40,11 +41,9 @@ const start = (args: string[], env: Record<string, string>, ready: RegExp): Prom
 beforeAll(async () => {
   db = await serverTestDatabase();
   const env = { DATABASE_URL: db.url!, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', READ_WAIT_TIMEOUT_MS: '10000', PLANNING_DAILY_LIMIT: '0' };
-  const [serve] = await Promise.all([
-    start(['serve', '--no-projections'], { ...env, PORT: '0', HOST: '127.0.0.1' }, /"address":"(http:\/\/[^"]+)"/),
-    start(['worker'], env, /projection worker started/),
-  ]);
-  address = serve[1]!;
+  const api = () => start(['serve', '--no-projections'], { ...env, PORT: '0', HOST: '127.0.0.1' }, /"address":"(http:\/\/[^"]+)"/);
+  const [first, second] = await Promise.all([api(), api(), start(['worker'], env, /projection worker started/)]);
+  addresses.push(first[1]!, second[1]!);
 }, 120_000);
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -56,10 +55,10 @@ interface Reply {
   body: Record<string, unknown> & { code?: string };
 }
 
-const client = async (tenant: string) => {
+const client = async (tenant: string, process = 0) => {
   const { key } = await new SqlApiKeyStore(db.handle.db).create({ tenant, scope: 'admin' });
   return async (method: string, path: string, payload?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
-    const res = await fetch(`${address}/api/v1${path}`, {
+    const res = await fetch(`${addresses[process]}/api/v1${path}`, {
       method,
       headers: { authorization: `Bearer ${key}`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}),
@@ -111,6 +110,7 @@ describe('commands on the production shape (API and worker in separate processes
 
   it('8 concurrent schedulers over 24 plans of one tenant: no overlap, capacity and the billable rule hold, every run recorded', async () => {
     const api = await client('busy');
+    const viaSecond = await client('busy', 1);
     const monday = nextMonday();
     const sunday = new Date(monday.getTime() + 6 * DAY_MS).toISOString().slice(0, 10);
     const sprint = ok(
@@ -126,7 +126,7 @@ describe('commands on the production shape (API and worker in separate processes
       Array.from({ length: 8 }, async (_, c) => {
         const out: Reply[] = [];
         for (const planId of plans.filter((_, i) => i % 8 === c)) {
-          out.push(await api('POST', '/scheduler/schedule', { plan_id: planId, start: monday.toISOString(), horizon_days: 7, auto_approve: true }));
+          out.push(await (c % 2 === 0 ? api : viaSecond)('POST', '/scheduler/schedule', { plan_id: planId, start: monday.toISOString(), horizon_days: 7, auto_approve: true }));
         }
         return out;
       }),
