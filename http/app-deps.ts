@@ -13,6 +13,7 @@ import type { HealthCheck } from '../ports/health.port.js';
 import type { IdempotencyStore } from '../ports/idempotency.port.js';
 import type { Metrics } from '../ports/metrics.port.js';
 import type { ProjectionStatus, WaitForPosition } from '../ports/projection-status.port.js';
+import type { ReadFence } from '../ports/read-fence.port.js';
 
 /** The part of the configuration the HTTP layer needs (http/ never reads the environment). */
 export interface HttpConfig {
@@ -43,6 +44,8 @@ export interface CoreDeps {
   readonly healthChecks: readonly HealthCheck[];
   readonly projectionStatus: () => Promise<readonly ProjectionStatus[]>;
   readonly waitForPosition: WaitForPosition;
+  /** Read-your-writes for commands: built on waitForPosition (projections/engine/read-fence.ts). */
+  readonly readFence: ReadFence;
   /** An iovalkey client for the shared rate-limit store; absent: in-process counters. */
   readonly rateLimitRedis?: unknown;
 }

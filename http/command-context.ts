@@ -4,6 +4,7 @@ import { AppError } from '../domain/shared/app-error.js';
 import { deterministicId } from '../domain/shared/event-ids.js';
 import { eventSourceSchema } from '../domain/shared/event-metadata.js';
 import { requireAuth } from './plugins/authentication.plugin.js';
+import { requestedPosition } from './read-your-writes.js';
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const v = request.headers[name];
@@ -18,7 +19,8 @@ export const correlationIdOf = (request: FastifyRequest): string => header(reque
 /**
  * The CommandContext for a command route: tenant and actor from the API key, command id from
  * Idempotency-Key (so a retry appends nothing) or a fresh uuid, correlation from
- * X-Correlation-Id, source from X-Almanac-Source (default `user`).
+ * X-Correlation-Id, source from X-Almanac-Source (default `user`), the position the caller has
+ * seen from X-Min-Position / min_position.
  */
 export function commandContext(request: FastifyRequest): CommandContext {
   const auth = requireAuth(request);
@@ -31,6 +33,7 @@ export function commandContext(request: FastifyRequest): CommandContext {
       errors: [{ field: 'x-almanac-source', location: 'headers', message: `must be one of ${eventSourceSchema.options.join(', ')}` }],
     });
   }
+  const minPosition = requestedPosition(request);
   return {
     tenant: auth.tenant,
     // Scoped by tenant: two tenants using the same key must not share event ids.
@@ -40,5 +43,6 @@ export function commandContext(request: FastifyRequest): CommandContext {
     source: source.data,
     requestId: request.id,
     now: core.clock.now(),
+    ...(minPosition !== undefined ? { minPosition } : {}),
   };
 }

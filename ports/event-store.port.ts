@@ -42,6 +42,13 @@ export interface AppendResult {
   readonly replayed: boolean;
 }
 
+/** One stream's part of an atomic multi-stream append. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly options: AppendOptions;
+}
+
 export interface ReadStreamOptions {
   /** Inclusive stream version to start at (forwards: default 1; backwards: default last). */
   readonly from?: number;
@@ -96,6 +103,14 @@ export interface LogStats {
  */
 export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * Several streams in one transaction: every expected version holds and every event is
+   * written, or nothing is (a conflict on any stream is EVENT_STORE.VERSION_CONFLICT naming
+   * it). Streams are locked in the order given, so writers sharing streams give them in the
+   * same order. Event ids must be unique across the whole call; a retry that finds all of
+   * them returns the first results with `replayed`.
+   */
+  appendAtomic(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events with these ids, in the order of the ids given (missing ids are left out). */
   findEvents(ids: readonly string[]): Promise<RecordedEvent[]>;

@@ -15,6 +15,8 @@ import { SqlApiKeyStore } from '../adapters/security/api-keys.repository.js';
 import { SqlIdempotencyStore } from '../adapters/security/idempotency.repository.js';
 import type { AppDeps, CoreDeps, HttpConfig } from '../http/app-deps.js';
 import { createPositionWaiter } from '../projections/engine/position-waiter.js';
+import { createReadFence } from '../projections/engine/read-fence.js';
+import type { ProjectionStatus, WaitForPosition } from '../ports/projection-status.port.js';
 import { statusEntries } from '../projections/engine/projection-engine.js';
 import { readProjectionStatus } from '../projections/engine/projection-status.js';
 import { projections, reactorsFor } from '../projections/registry.js';
@@ -101,10 +103,17 @@ export function composeInfrastructure(input: { config: EnvConfig; database: Data
   };
 }
 
+/** What a process running the projections itself knows better than the checkpoints. */
+export interface InProcessProjections {
+  readonly waitForPosition: WaitForPosition;
+  readonly projectionStatus: () => Promise<readonly ProjectionStatus[]>;
+}
+
 /** The core of AppDeps: every route's shared adapters. */
-export function composeCoreDeps(infra: Infrastructure): CoreDeps {
+export function composeCoreDeps(infra: Infrastructure, local?: InProcessProjections): CoreDeps {
   const { config, database } = infra;
   const eventStore = meteredEventStore(database.eventStore, infra.metrics);
+  const waitForPosition = local?.waitForPosition ?? createPositionWaiter({ db: database.db, store: eventStore, targets: statusEntries(projections, []) });
   return {
     config: httpConfigFrom(config),
     eventStore,
@@ -126,8 +135,9 @@ export function composeCoreDeps(infra: Infrastructure): CoreDeps {
     ],
     // From the checkpoints, so they cover projections owned by any worker process; `serve`
     // swaps in the in-process engine's faster versions when it runs the projections itself.
-    projectionStatus: () => readProjectionStatus(database.db, statusEntries(projections, reactorsFor({}))),
-    waitForPosition: createPositionWaiter({ db: database.db, store: eventStore, targets: statusEntries(projections, []) }),
+    projectionStatus: local?.projectionStatus ?? (() => readProjectionStatus(database.db, statusEntries(projections, reactorsFor({})))),
+    waitForPosition,
+    readFence: createReadFence({ db: database.db, wait: waitForPosition, timeoutMs: config.READ_WAIT_TIMEOUT_MS }),
     ...(infra.valkey ? { rateLimitRedis: infra.valkey } : {}),
   };
 }
@@ -136,8 +146,8 @@ export function composeCoreDeps(infra: Infrastructure): CoreDeps {
  * Everything buildApp needs. Areas add one line each below, building their route deps from
  * `core` and `infra` (e.g. `memory: memoryRouteDeps(core, infra)`).
  */
-export function composeAppDeps(infra: Infrastructure): AppDeps {
-  const core = composeCoreDeps(infra);
+export function composeAppDeps(infra: Infrastructure, local?: InProcessProjections): AppDeps {
+  const core = composeCoreDeps(infra, local);
   return {
     ...core,
     memory: memoryRouteDeps(core, infra.config, {

@@ -43,7 +43,7 @@ export function observerRouteDeps(core: CoreDeps, config: EnvConfig, options: { 
  * triggers, in-process). Reflections are written for the default tenant, as the observer.
  */
 export function startObserverSchedule(
-  core: Pick<CoreDeps, 'eventStore' | 'db' | 'clock'>,
+  core: Pick<CoreDeps, 'eventStore' | 'db' | 'clock' | 'readFence'>,
   config: EnvConfig,
   options: { writer: ReflectionWriter; onError?: (err: unknown) => void; tenant?: string },
 ): ReflectionScheduler | undefined {
@@ -55,7 +55,7 @@ export function startObserverSchedule(
     onError: (err) => options.onError?.(err),
     run: async (slot) => {
       await reflect(
-        { store: core.eventStore, inputs: (t, period) => reflectionInputs(core.db, t, period), writer: options.writer },
+        { store: core.eventStore, inputs: (t, period) => reflectionInputs(core.db, t, period), writer: options.writer, fence: core.readFence },
         { mode: slot.mode, timezone: config.ALMANAC_TIMEZONE, at: slot.at },
         { tenant, commandId: randomUUID(), correlationId: randomUUID(), actor: 'observer-schedule', source: 'observer', now: core.clock.now() },
       );

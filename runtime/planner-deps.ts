@@ -29,6 +29,7 @@ export function plannerRouteDeps(core: CoreDeps, config: EnvConfig, options: { l
       ...(llm ? { llm } : {}),
       dailyLimit: config.PLANNING_DAILY_LIMIT,
       llmTimeoutMs: config.LLM_TIMEOUT_MS,
+      fence: core.readFence,
     },
   };
 }

@@ -40,6 +40,7 @@ export function schedulerRouteDeps(core: CoreDeps, secretBox: SecretBox, config?
       estimates: estimateHistoryReader(core.db),
       calendar: calendarRouter(builtinCalendar(core.db), g),
       reads: schedulerReads(core.db),
+      fence: core.readFence,
     },
     secretBox,
     ...(g ? { google: { auth: g, sync: g } } : {}),

@@ -10,6 +10,7 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
 } from '../../ports/event-store.port.js';
 import { EVENT_ROW_COLUMNS, recordedEventFromTuple, type EventTuple } from '../../ports/recorded-event-row.js';
 import { LogHorizon } from './log-horizon.js';
@@ -112,6 +113,76 @@ export class SqlEventStore implements EventStore {
       // An event id already exists: either a retry (same content) or a misuse of the id.
     }
     return this.diagnose(streamId, payload, events.length, options);
+  }
+
+  async appendAtomic(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const seen = new Set<string>();
+    for (const a of appends) {
+      validateAppend(a.streamId, a.events, a.options);
+      if (seen.has(a.streamId)) throw new AppError('EVENT_STORE.INVALID_APPEND', 'a stream appears twice in one atomic append', { field: 'streamId' });
+      seen.add(a.streamId);
+    }
+    const ids = appends.flatMap((a) => a.events.map((e) => e.id.toLowerCase()));
+    if (new Set(ids).size !== ids.length) throw new AppError('EVENT_STORE.INVALID_APPEND', 'event ids must be unique within an append', { field: 'events' });
+    const writing = appends.filter((a) => a.events.length > 0);
+    if (writing.length <= 1) return Promise.all(appends.map((a) => this.append(a.streamId, a.events, a.options)));
+    const transaction = this.exec.transaction?.bind(this.exec);
+    if (!transaction) throw new AppError('EVENT_STORE.INVALID_APPEND', 'this database cannot append to several streams atomically', { field: 'appends' });
+    const payloads = appends.map((a) => JSON.stringify(a.events.map((e) => ({ id: e.id, type: e.type, data: e.data ?? null, metadata: e.metadata ?? {} }))));
+    const missed = new Error('atomic append: a stream was not at its expected version');
+    try {
+      const written = await transaction(async (tx) => {
+        const out: AppendResult[] = [];
+        for (const [i, a] of appends.entries()) {
+          if (a.events.length === 0) {
+            out.push({ nextVersion: -1, positions: [], replayed: false });
+            continue;
+          }
+          const { sql, exact } = stepFor(a.options.expectedVersion);
+          const params: unknown[] = [a.streamId, a.options.tenant, a.events.length, payloads[i]];
+          if (exact !== undefined) params.push(exact);
+          const { rows } = await tx.query<{ version: string | number | null; positions: Array<string | number> | null }>(sql, params);
+          const row = rows[0];
+          if (!row || row.version === null || !row.positions) throw missed;
+          out.push({ nextVersion: Number(row.version), positions: row.positions.map(Number), replayed: false });
+        }
+        return out;
+      });
+      const last = Math.max(...written.flatMap((r) => r.positions));
+      this.wake.signal(last);
+      return Promise.all(written.map(async (r, i) => (r.nextVersion === -1 ? { ...r, nextVersion: await this.streamVersion(appends[i]!.streamId) } : r)));
+    } catch (err) {
+      const known = err === missed || (isPgError(err) && ((err.code === '23505' && err.constraint === 'events_event_id_key') || err.code === '40P01'));
+      if (!known) throw err;
+    }
+    return this.diagnoseAtomic(appends, payloads);
+  }
+
+  /** Why an atomic append wrote nothing: all of it was written before, or one stream moved. */
+  private async diagnoseAtomic(appends: readonly StreamAppend[], payloads: readonly string[]): Promise<AppendResult[]> {
+    const outcomes = await Promise.all(
+      appends.map((a, i) =>
+        a.events.length === 0
+          ? Promise.resolve<AppendResult | AppError>({ nextVersion: 0, positions: [], replayed: true })
+          : this.diagnose(a.streamId, payloads[i]!, a.events.length, a.options).catch((e: unknown) => {
+              if (e instanceof AppError) return e;
+              throw e;
+            }),
+      ),
+    );
+    const mismatch = outcomes.find((o): o is AppError => o instanceof AppError && o.code !== 'EVENT_STORE.VERSION_CONFLICT');
+    if (mismatch) throw mismatch;
+    const results = outcomes.filter((o): o is AppendResult => !(o instanceof AppError));
+    if (results.length === outcomes.length) return results;
+    if (results.some((r) => r.positions.length > 0)) {
+      throw new AppError('EVENT_STORE.IDEMPOTENCY_MISMATCH', 'some of these event ids were already used for other events', { matching: results.length, expected: outcomes.length });
+    }
+    // The stream that is not where the writer expected it (any conflicting one, if it moved on since).
+    for (const [i, a] of appends.entries()) {
+      const o = outcomes[i];
+      if (o instanceof AppError && !versionMatches(a.options.expectedVersion, Number(o.details.actualVersion ?? 0))) throw o;
+    }
+    throw outcomes.find((o) => o instanceof AppError)!;
   }
 
   /** Why the append wrote nothing: a replayed command, a misused id, or a version conflict. */
@@ -331,6 +402,13 @@ export class SqlEventStore implements EventStore {
       lastRecordedAt: t.last_at ? new Date(t.last_at) : null,
     };
   }
+}
+
+function versionMatches(expected: ExpectedVersion, actual: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === 0;
+  if (expected === 'stream_exists') return actual > 0;
+  return expected.exact === actual;
 }
 
 function validateAppend(streamId: string, events: readonly NewEvent[], options: AppendOptions): void {

@@ -1,6 +1,11 @@
 /** The one thing the SQL event store needs from a database driver: run a statement. */
 export interface SqlExecutor {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: R[] }>;
+  /**
+   * Runs `work` in one transaction on one session (commit when it resolves, rollback when it
+   * throws). Absent: the executor cannot (atomic multi-stream appends are refused).
+   */
+  transaction?<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
 }
 
 export interface QueryOptions {

@@ -7,7 +7,7 @@ import { Kysely } from 'kysely';
 import type { Database } from '../../ports/database.schema.js';
 import type { DatabaseHandle } from '../db/database-handle.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
-import type { QueryOptions } from '../event-store/sql-executor.js';
+import type { QueryOptions, SqlExecutor } from '../event-store/sql-executor.js';
 import { WakeChannel } from '../event-store/wake-channel.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-kysely-driver.js';
@@ -38,9 +38,19 @@ export async function openPGlite(options: PGliteOptions = {}): Promise<DatabaseH
   });
   const mutex = new Mutex();
   const wake = new WakeChannel();
-  const exec = {
+  const exec: SqlExecutor = {
     query: <R>(text: string, params?: readonly unknown[], options?: QueryOptions) =>
       mutex.runExclusive(() => client.query<R>(text, params ? [...params] : [], options?.rowMode ? { rowMode: options.rowMode } : undefined)),
+    // The session is held for the whole transaction: nobody else's statement lands inside it.
+    transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) =>
+      mutex.runExclusive(() =>
+        client.transaction((tx) =>
+          work({
+            query: <R>(text: string, params?: readonly unknown[], options?: QueryOptions) =>
+              tx.query<R>(text, params ? [...params] : [], options?.rowMode ? { rowMode: options.rowMode } : undefined),
+          }),
+        ),
+      ),
   };
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client, mutex) });
   let closed = false;

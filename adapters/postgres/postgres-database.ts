@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Database } from '../../ports/database.schema.js';
 import type { DatabaseHandle } from '../db/database-handle.js';
 import { SqlEventStore } from '../event-store/sql-event-store.js';
-import type { QueryOptions } from '../event-store/sql-executor.js';
+import type { QueryOptions, SqlExecutor } from '../event-store/sql-executor.js';
 import { WakeChannel } from '../event-store/wake-channel.js';
 import { MEMORY_GENERATION_CHANNEL } from '../../ports/memory-generations.port.js';
 import { AnnouncedGenerations } from './announced-generations.adapter.js';
@@ -59,15 +59,34 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
     }
     return name;
   };
-  const exec = {
-    query: async <R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: R[] }> => {
-      const result = await pool.query({
+  const on =
+    (client: pg.Pool | pg.PoolClient) =>
+    async <R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: R[] }> => {
+      const result = await client.query({
         name: nameFor(text),
         text,
         values: params as unknown[],
         ...(options?.rowMode ? { rowMode: options.rowMode, types: arrayTypes } : {}),
       });
       return { rows: result.rows as R[] };
+    };
+  const exec: SqlExecutor = {
+    query: on(pool),
+    transaction: async <T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> => {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const value = await work({ query: on(client) });
+        await client.query('COMMIT');
+        return value;
+      } catch (err) {
+        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        throw err;
+      } finally {
+        // A session whose rollback failed is in an unknown state: the pool must not reuse it.
+        client.release(broken);
+      }
     },
   };
   return {

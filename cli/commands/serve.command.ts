@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import type { Command } from 'commander';
 import { buildApp } from '../../http/app.js';
-import { openRuntime } from '../../runtime/composition-root.js';
+import { composeAppDeps, openRuntime } from '../../runtime/composition-root.js';
 import { reactorDepsFrom, startProjectionWorkers } from '../../runtime/projection-workers.js';
 import { startObserverSchedule } from '../../runtime/observer-deps.js';
 import type { CliContext } from '../cli-context.js';
@@ -24,17 +24,17 @@ export function registerServe(program: Command, ctx: CliContext): void {
               reactorDeps: reactorDepsFrom(runtime, { servesHttp: true }),
             })
           : undefined;
-      const app = await buildApp(
-        projections
-          ? { ...runtime.appDeps, waitForPosition: projections.engine.waitForPosition, projectionStatus: () => projections.engine.status() }
-          : runtime.appDeps,
-      );
+      // With the projections here, reads and commands wait on the engine's own progress.
+      const appDeps = projections
+        ? composeAppDeps(runtime, { waitForPosition: projections.engine.waitForPosition, projectionStatus: () => projections.engine.status() })
+        : runtime.appDeps;
+      const app = await buildApp(appDeps);
       // The built-in reflection schedule runs beside the projections, so a compose setup with
       // `serve --no-projections` and a worker does not reflect twice per period.
-      const observer = runtime.appDeps.observer;
+      const observer = appDeps.observer;
       const schedule =
         projections && observer
-          ? startObserverSchedule(runtime.appDeps, config, {
+          ? startObserverSchedule(appDeps, config, {
               writer: observer.writer,
               onError: (err) => logger.warn({ err }, 'scheduled reflection failed'),
             })

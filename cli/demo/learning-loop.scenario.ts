@@ -195,6 +195,7 @@ export async function runLearningLoop(host: ScenarioHost): Promise<ScenarioResul
     for (const line of daily.reflection.narrative.split('\n')) say(`   ${line}`);
 
     const weeklyAt = weekStart.set({ weekday: 7, hour: 19 }).toUTC().toISO()!;
+    await host.project();
     say('8. Weekly reflection (Sunday evening)');
     const weekly = await call<{
       created: boolean;

@@ -3,7 +3,9 @@ import type { ExecutionCommand } from '../../domain/observer/execution.commands.
 import { executionDecider } from '../../domain/observer/execution.decider.js';
 import { executionEventSchema, type ExecutionEvent, type ExecutionRunData } from '../../domain/observer/execution.events.js';
 import type { EventStore, RecordedEvent } from '../../ports/event-store.port.js';
+import type { ReadFence } from '../../ports/read-fence.port.js';
 import type { CommandContext } from '../shared/command-context.js';
+import { assertReferencesInTenant } from '../shared/tenant-references.js';
 import { handleCommand } from '../shared/handle-command.js';
 import type { PlannedTaskLookup } from './planned-task.lookup.js';
 
@@ -15,7 +17,12 @@ export const toExecutionEvent = (e: RecordedEvent): ExecutionEvent => executionE
 export interface LogExecutionDeps {
   readonly store: EventStore;
   readonly plannedTask?: PlannedTaskLookup;
+  /** Waits until plan_tasks includes what the tenant wrote (the defaults come from there). */
+  readonly fence: ReadFence;
 }
+
+/** The read model a run's defaults come from. */
+export const EXECUTION_READS = ['planner.plans'] as const;
 
 export interface LogExecutionResult {
   readonly runIdentifier: string;
@@ -35,7 +42,10 @@ export async function handleExecutionCommand(
   command: ExecutionCommand,
   ctx: CommandContext,
 ): Promise<LogExecutionResult> {
-  const resolved = await withPlanDefaults(deps, command, ctx.tenant);
+  if (command.type !== 'StopExecution') {
+    await assertReferencesInTenant(deps.store, ctx.tenant, { planId: command.planId, processTemplateId: command.processTemplateId, workflowIds: [command.workflowId] });
+  }
+  const resolved = await withPlanDefaults(deps, command, ctx);
   const streamId = executionStreamId(ctx.tenant, command.runIdentifier);
   const result = await handleCommand({
     store: deps.store,
@@ -56,9 +66,10 @@ export async function handleExecutionCommand(
   return { runIdentifier: command.runIdentifier, streamId, position, replayed: result.events.length === 0 || result.replayed, run };
 }
 
-async function withPlanDefaults(deps: LogExecutionDeps, command: ExecutionCommand, tenant: string): Promise<ExecutionCommand> {
+async function withPlanDefaults(deps: LogExecutionDeps, command: ExecutionCommand, ctx: CommandContext): Promise<ExecutionCommand> {
   if (command.type === 'StopExecution' || !deps.plannedTask || !command.planId || !command.taskId) return command;
-  const task = await deps.plannedTask(tenant, command.planId, command.taskId);
+  await deps.fence.caughtUp(ctx.tenant, EXECUTION_READS, ctx.minPosition);
+  const task = await deps.plannedTask(ctx.tenant, command.planId, command.taskId);
   if (!task) return command;
   return {
     ...command,

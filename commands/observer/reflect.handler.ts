@@ -16,6 +16,7 @@ import {
 } from '../../domain/observer/reflection.events.js';
 import { deterministicId } from '../../domain/shared/event-ids.js';
 import type { EventStore, RecordedEvent } from '../../ports/event-store.port.js';
+import type { ReadFence } from '../../ports/read-fence.port.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { handleCommand } from '../shared/handle-command.js';
 import { reflectionPeriod } from './reflection-period.js';
@@ -28,7 +29,23 @@ export interface ReflectDeps {
   readonly store: EventStore;
   readonly inputs: LoadReflectionInputs;
   readonly writer: ReflectionWriter;
+  /** Waits until the read models a reflection stands on include what the tenant wrote. */
+  readonly fence: ReadFence;
 }
+
+/** What reflection inputs and the writer's prompt read (queries/observer/reflection-inputs.query.ts). */
+export const REFLECT_READS = [
+  'observer.execution_runs',
+  'observer.pattern_performance',
+  'planner.plans',
+  'planner.ontology',
+  'planner.prompt-templates',
+  'scheduler.calendar_blocks',
+  'scheduler.runs',
+  'scheduler.sprints',
+  'memory.memories',
+  'memory.facts',
+] as const;
 
 export interface ReflectCommand {
   readonly mode: ReflectionMode;
@@ -94,6 +111,7 @@ export async function reflect(deps: ReflectDeps, command: ReflectCommand, ctx: C
     const existing = await latestOf(deps.store, streamId);
     if (existing) return { ...existing, created: false, factIds: [], memoryId: undefined };
   }
+  await deps.fence.caughtUp(ctx.tenant, REFLECT_READS, ctx.minPosition);
   const composed = await composeReflection(deps, ctx.tenant, period);
   const result = await handleCommand({
     store: deps.store,

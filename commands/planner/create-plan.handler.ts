@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { renderPromptTemplate } from '../../domain/ontology/default-prompt-templates.js';
 import { processTemplateDecider } from '../../domain/ontology/process-template.decider.js';
-import { processTemplateEventSchema, processTemplateStreamId } from '../../domain/ontology/process-template.events.js';
+import { processTemplateEventSchema, processTemplateStreamId, type ProcessTemplateEvent } from '../../domain/ontology/process-template.events.js';
 import { calibrateTask, DEFAULT_SHRINKAGE, type Calibration, type EstimateHistory } from '../../domain/planner/estimate-calibration.js';
 import { matchScore, planOffline, type CandidateWorkflow } from '../../domain/planner/offline-planner.js';
 import { planDecider } from '../../domain/planner/plan.decider.js';
@@ -9,12 +9,14 @@ import { parsePlanEvent, planStreamId, type Generator, type PlanDrafted, type Pl
 import { isoDateSchema, sopDraftSchema, type Sop, type SopDraft } from '../../domain/planner/sop.schema.js';
 import { formatIssues, validateSop } from '../../domain/planner/sop-validation.js';
 import { AppError, isAppError } from '../../domain/shared/app-error.js';
-import { deterministicId } from '../../domain/shared/event-ids.js';
+import { deterministicId, eventIdsForCommand } from '../../domain/shared/event-ids.js';
 import type { EventStore } from '../../ports/event-store.port.js';
 import type { InvalidOutputDetails, LlmMessage, LlmPort, LlmUsage } from '../../ports/llm.port.js';
 import type { OntologyCatalog } from '../../ports/ontology-catalog.port.js';
 import type { PlanningContext } from '../../ports/planning-context.port.js';
-import type { CommandContext } from '../shared/command-context.js';
+import type { ReadFence } from '../../ports/read-fence.port.js';
+import { metadataFor, type CommandContext } from '../shared/command-context.js';
+import { decideStream, type StreamDecision } from '../shared/decide-stream.js';
 import { findPreviousResult, handleCommand, type CommandResult } from '../shared/handle-command.js';
 import { planUserMessage, repairMessage, type PlanPromptInput } from './plan-prompt.js';
 import { llmPlansToday } from './planning-quota.js';
@@ -47,7 +49,12 @@ export interface CreatePlanDeps {
   readonly dailyLimit: number;
   readonly llmTimeoutMs?: number;
   readonly shrinkage?: number;
+  /** Waits until the catalog and context read models include what the tenant wrote. */
+  readonly fence: ReadFence;
 }
+
+/** The read models CreatePlan decides on (catalog: ontology and prompts; context: facts, runs). */
+export const CREATE_PLAN_READS = ['planner.ontology', 'planner.prompt-templates', 'memory.facts', 'observer.execution_runs'] as const;
 
 export interface CreatePlanResult {
   readonly planId: string;
@@ -73,6 +80,7 @@ export async function createPlan(deps: CreatePlanDeps, rawInput: CreatePlanInput
 
   const previous = await findPreviousResult(deps.store, ctx.commandId, parsePlanEvent);
   if (previous) return fromPrevious(planId, previous);
+  await deps.fence.caughtUp(ctx.tenant, CREATE_PLAN_READS, ctx.minPosition);
 
   const requested = input.workflowId ? await deps.catalog.workflow(ctx.tenant, input.workflowId) : undefined;
   if (input.workflowId && !requested) throw new AppError('WORKFLOW.NOT_FOUND', `workflow ${input.workflowId} does not exist`, { workflowId: input.workflowId });
@@ -133,10 +141,7 @@ export async function createPlan(deps: CreatePlanDeps, rawInput: CreatePlanInput
 
   const { sop, calibration } = await calibrate(deps, ctx.tenant, draft, workflowId);
 
-  let processTemplateId: string | undefined;
-  if (input.createProcessTemplate && workflowId) {
-    processTemplateId = await createLinkedProcessTemplate(deps.store, ctx, planId, workflowId, requested ?? allWorkflows.find((w) => w.workflowId === workflowId), sop, input);
-  }
+  const processTemplateId = input.createProcessTemplate && workflowId ? deterministicId(`${ctx.tenant}:process-template:${ctx.commandId}`) : undefined;
 
   const data: PlanDrafted = {
     planId,
@@ -154,14 +159,12 @@ export async function createPlan(deps: CreatePlanDeps, rawInput: CreatePlanInput
     calibration,
     draftedAt: ctx.now.toISOString(),
   };
-  const result = await handleCommand({
-    store: deps.store,
-    decider: planDecider,
-    streamId,
-    command: { type: 'DraftPlan', data },
-    ctx,
-    toDomain: parsePlanEvent,
-  });
+  const template = processTemplateId
+    ? await linkedProcessTemplate(deps.store, ctx, { processTemplateId, planId, workflowId: workflowId!, workflow: requested ?? allWorkflows.find((w) => w.workflowId === workflowId), sop, input })
+    : undefined;
+  const result = template
+    ? await appendPlanWithTemplate(deps.store, ctx, streamId, data, template)
+    : await handleCommand({ store: deps.store, decider: planDecider, streamId, command: { type: 'DraftPlan', data }, ctx, toDomain: parsePlanEvent });
   return {
     planId,
     position: result.position,
@@ -320,31 +323,27 @@ async function calibrate(
 }
 
 /** A process template instantiating the workflow for this engagement, linked to the plan. */
-async function createLinkedProcessTemplate(
+async function linkedProcessTemplate(
   store: EventStore,
   ctx: CommandContext,
-  planId: string,
-  workflowId: string,
-  workflow: CandidateWorkflow | undefined,
-  sop: Sop,
-  input: z.output<typeof createPlanInputSchema>,
-): Promise<string> {
-  const processTemplateId = deterministicId(`${ctx.tenant}:process-template:${ctx.commandId}`);
-  await handleCommand({
+  link: { processTemplateId: string; planId: string; workflowId: string; workflow: CandidateWorkflow | undefined; sop: Sop; input: z.output<typeof createPlanInputSchema> },
+): Promise<StreamDecision<ProcessTemplateEvent, unknown>> {
+  const { input, sop, workflow } = link;
+  return decideStream(
     store,
-    decider: processTemplateDecider,
-    streamId: processTemplateStreamId(processTemplateId),
-    command: {
+    processTemplateStreamId(link.processTemplateId),
+    processTemplateDecider,
+    {
       type: 'CreateProcessTemplate',
       data: {
-        processTemplateId,
+        processTemplateId: link.processTemplateId,
         definition: {
           name: input.title ?? sop.title,
-          workflowId,
+          workflowId: link.workflowId,
           ...(workflow ? { workflowVersion: workflow.version } : {}),
           ...(input.engagementId ? { engagementId: input.engagementId } : {}),
           ...(input.projectId ? { projectId: input.projectId } : {}),
-          planId,
+          planId: link.planId,
           checklist: sop.steps.flatMap((s) => s.tasks.map((t) => ({ id: t.id, title: t.title, estimatedHours: t.estimatedHours, done: false }))),
           status: 'draft',
           metadata: {},
@@ -353,9 +352,36 @@ async function createLinkedProcessTemplate(
         at: ctx.now.toISOString(),
       },
     },
-    // Its own command id, so the plan's retry detection keeps looking at the plan stream.
-    ctx: { ...ctx, commandId: deterministicId(`${ctx.commandId}:process-template`) },
-    toDomain: (e) => processTemplateEventSchema.parse({ type: e.type, data: e.data }),
-  });
-  return processTemplateId;
+    (e) => processTemplateEventSchema.parse({ type: e.type, data: e.data }),
+  );
+}
+
+/**
+ * PlanDrafted and its process template in one atomic append: either both exist or neither
+ * does (no orphan template when the plan cannot be written). The plan's event comes first in
+ * id order, so a retried command id is recognised on the plan stream.
+ */
+async function appendPlanWithTemplate(
+  store: EventStore,
+  ctx: CommandContext,
+  streamId: string,
+  data: PlanDrafted,
+  template: StreamDecision<ProcessTemplateEvent, unknown>,
+): Promise<CommandResult<PlanEvent>> {
+  const events = planDecider.decide({ type: 'DraftPlan', data }, planDecider.initialState());
+  const ids = eventIdsForCommand(ctx.commandId, events.length + template.events.length);
+  const metadata = metadataFor(ctx);
+  const [plan] = await store.appendAtomic([
+    {
+      streamId,
+      events: events.map((e, i) => ({ id: ids[i]!, type: e.type, data: e.data, metadata })),
+      options: { expectedVersion: { exact: 0 }, tenant: ctx.tenant },
+    },
+    {
+      streamId: template.streamId,
+      events: template.events.map((e, i) => ({ id: ids[events.length + i]!, type: e.type, data: e.data, metadata })),
+      options: { expectedVersion: { exact: template.version }, tenant: ctx.tenant },
+    },
+  ]);
+  return { events, position: plan!.positions[plan!.positions.length - 1] ?? 0, streamVersion: plan!.nextVersion, replayed: plan!.replayed };
 }

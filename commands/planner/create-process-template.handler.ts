@@ -7,11 +7,16 @@ import {
 import { deterministicId } from '../../domain/shared/event-ids.js';
 import type { EventStore } from '../../ports/event-store.port.js';
 import type { CommandContext } from '../shared/command-context.js';
+import { assertReferencesInTenant } from '../shared/tenant-references.js';
 import { runOntologyCommand, type OntologyCommandResult } from './ontology-command.js';
 
-/** CreateProcessTemplate: a workflow instantiated for an engagement or project. */
-export function createProcessTemplate(deps: { store: EventStore }, input: unknown, ctx: CommandContext): Promise<OntologyCommandResult> {
+/**
+ * CreateProcessTemplate: a workflow instantiated for an engagement or project. The workflow
+ * and plan it names are resolved inside the tenant (from their streams): another tenant's is 404.
+ */
+export async function createProcessTemplate(deps: { store: EventStore }, input: unknown, ctx: CommandContext): Promise<OntologyCommandResult> {
   const definition = processTemplateDefinitionSchema.parse(input);
+  await assertReferencesInTenant(deps.store, ctx.tenant, { planId: definition.planId, workflowIds: [definition.workflowId] });
   const processTemplateId = deterministicId(`${ctx.tenant}:process-template:${ctx.commandId}`);
   return runOntologyCommand({
     store: deps.store,

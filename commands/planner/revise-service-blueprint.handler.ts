@@ -7,6 +7,7 @@ import {
 } from '../../domain/ontology/service-blueprint.events.js';
 import type { EventStore } from '../../ports/event-store.port.js';
 import type { CommandContext } from '../shared/command-context.js';
+import { assertReferencesInTenant } from '../shared/tenant-references.js';
 import { runOntologyCommand, type OntologyCommandResult } from './ontology-command.js';
 
 export const reviseServiceBlueprintInputSchema = serviceBlueprintChangesSchema.extend({
@@ -14,8 +15,9 @@ export const reviseServiceBlueprintInputSchema = serviceBlueprintChangesSchema.e
   expectedVersion: z.number().int().min(1).optional(),
 });
 
-export function reviseServiceBlueprint(deps: { store: EventStore }, blueprintId: string, input: unknown, ctx: CommandContext): Promise<OntologyCommandResult> {
+export async function reviseServiceBlueprint(deps: { store: EventStore }, blueprintId: string, input: unknown, ctx: CommandContext): Promise<OntologyCommandResult> {
   const { reason, expectedVersion, ...changes } = reviseServiceBlueprintInputSchema.parse(input);
+  await assertReferencesInTenant(deps.store, ctx.tenant, { workflowIds: changes.workflowSequence ?? [] });
   return runOntologyCommand({
     store: deps.store,
     decider: serviceBlueprintDecider,

@@ -19,6 +19,7 @@ export async function rescheduleOnConflict(
   const now = ctx.now.getTime();
   const future = input.busy.filter((b) => Date.parse(b.end) > now);
   if (future.length === 0) return [];
+  await deps.fence.caughtUp(ctx.tenant, ['scheduler.calendar_blocks'], ctx.minPosition);
   const blocks = await deps.reads.blocks(ctx.tenant, { start: ctx.now, end: new Date(now + 366 * DAY_MS) });
   const hits = new Map<string, Set<string>>();
   for (const b of blocks) {

@@ -11,6 +11,11 @@ export interface CommandContext {
   readonly source: EventSource;
   readonly requestId?: string;
   readonly now: Date;
+  /**
+   * The caller's `X-Min-Position` / `min_position`: read models a command decides on must
+   * include at least this position (beyond the tenant's own last position, always waited for).
+   */
+  readonly minPosition?: number;
 }
 
 export const metadataFor = (ctx: CommandContext): EventMetadata => ({

@@ -41,6 +41,7 @@ const EXECUTION_PROJECTIONS = ['observer.execution_runs'];
 export const executionsRoutes: FastifyPluginAsyncZod = async (app) => {
   const deps = (): LogExecutionDeps => ({
     store: app.core.eventStore,
+    fence: app.core.readFence,
     plannedTask: (tenant, planId, taskId) => plannedTask(app.core.db, tenant, planId, taskId),
   });
 

@@ -79,7 +79,7 @@ export const observerRoutes: FastifyPluginAsyncZod<ObserverRouteDeps> = async (a
     async (request, reply) => {
       const q = request.query;
       const r = await reflect(
-        { store: app.core.eventStore, inputs: (tenant, period) => reflectionInputs(app.core.db, tenant, period), writer: deps.writer },
+        { store: app.core.eventStore, inputs: (tenant, period) => reflectionInputs(app.core.db, tenant, period), writer: deps.writer, fence: app.core.readFence },
         {
           mode: q.mode,
           timezone: q.timezone ?? deps.timezone,

@@ -249,7 +249,7 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
     },
     async (request) => {
       const ctx = commandContext(request);
-      const r = await moveBlock({ store: cmd.store, reads: cmd.reads }, { blockId: request.params.event_id, start: request.body.start, end: request.body.end }, ctx);
+      const r = await moveBlock(cmd, { blockId: request.params.event_id, start: request.body.start, end: request.body.end }, ctx);
       return { block_id: r.blockId, plan_id: r.planId, start: r.start, end: r.end, pinned: true as const, position: r.position };
     },
   );
@@ -290,7 +290,7 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
     async (request, reply) => {
       const b = request.body;
       const r = await createSprint(
-        { store: cmd.store },
+        cmd,
         { name: b.name, startDate: b.start_date, endDate: b.end_date, capacityHours: b.capacity_hours, billableTarget: b.billable_target ?? null, runwayWeeks: b.runway_weeks ?? null },
         commandContext(request),
       );
@@ -313,7 +313,7 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
     async (request) => {
       const b = request.body;
       const r = await updateSprint(
-        { store: cmd.store },
+        cmd,
         {
           sprintId: request.params.sprint_id,
           ...(b.name !== undefined ? { name: b.name } : {}),

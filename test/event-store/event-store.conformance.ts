@@ -173,6 +173,57 @@ export function eventStoreConformance(kind: string, open: () => Promise<TestData
       });
     });
 
+    describe('atomic multi-stream append', () => {
+      it('writes every stream or none, and names the stream that conflicted', async () => {
+        const [a, b] = [stream('atomic'), stream('atomic')];
+        await store.append(b, [ev()], { expectedVersion: 'no_stream', tenant });
+        const written = await store.appendAtomic([
+          { streamId: a, events: [ev(), ev()], options: { expectedVersion: { exact: 0 }, tenant } },
+          { streamId: b, events: [ev()], options: { expectedVersion: { exact: 1 }, tenant } },
+        ]);
+        expect(written.map((r) => r.nextVersion)).toEqual([2, 2]);
+        expect(written[1]!.positions[0]).toBeGreaterThan(written[0]!.positions[1]!);
+        const conflict = await errorOf(
+          store.appendAtomic([
+            { streamId: a, events: [ev()], options: { expectedVersion: { exact: 2 }, tenant } },
+            { streamId: b, events: [ev()], options: { expectedVersion: { exact: 1 }, tenant } },
+          ]),
+        );
+        expect(conflict.code).toBe('EVENT_STORE.VERSION_CONFLICT');
+        expect(conflict.details).toMatchObject({ streamId: b, actualVersion: 2 });
+        expect(await store.streamVersion(a)).toBe(2);
+      });
+
+      it('returns the first results when retried with the same ids', async () => {
+        const [a, b] = [stream('atomic'), stream('atomic')];
+        const ids = eventIdsForCommand(randomUUID(), 2);
+        const appends = [
+          { streamId: a, events: [ev('A', { n: 1 }, ids[0])], options: { expectedVersion: { exact: 0 }, tenant } },
+          { streamId: b, events: [ev('B', { n: 2 }, ids[1])], options: { expectedVersion: { exact: 0 }, tenant } },
+        ];
+        const first = await store.appendAtomic(appends);
+        const again = await store.appendAtomic(appends);
+        expect(again.every((r) => r.replayed)).toBe(true);
+        expect(again.map((r) => r.positions)).toEqual(first.map((r) => r.positions));
+        expect((await errorOf(store.appendAtomic([{ ...appends[0]! }, { ...appends[1]!, events: [ev('B', { n: 3 }, ids[1])] }]))).code).toBe(
+          'EVENT_STORE.IDEMPOTENCY_MISMATCH',
+        );
+      });
+
+      it('refuses a stream of another tenant as not found, writing nothing', async () => {
+        const [a, b] = [stream('atomic'), stream('atomic')];
+        await store.append(b, [ev()], { expectedVersion: 'no_stream', tenant: 'other' });
+        const err = await errorOf(
+          store.appendAtomic([
+            { streamId: a, events: [ev()], options: { expectedVersion: { exact: 0 }, tenant } },
+            { streamId: b, events: [ev()], options: { expectedVersion: { exact: 1 }, tenant } },
+          ]),
+        );
+        expect(err.code).toBe('EVENT_STORE.STREAM_NOT_FOUND');
+        expect(await store.streamVersion(a)).toBe(0);
+      });
+    });
+
     describe('tenancy', () => {
       it('a stream never changes tenant', async () => {
         const s = stream();

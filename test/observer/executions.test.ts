@@ -6,7 +6,7 @@ import { executionRunsProjection } from '../../projections/observer/execution-ru
 import { patternPerformanceProjection } from '../../projections/observer/pattern-performance.projection.js';
 import { estimateRatios } from '../../queries/observer/estimate-history.query.js';
 import { databaseKinds, type TestDatabase } from '../support/test-database.js';
-import { ctxAt, TENANT } from './observer-fixtures.js';
+import { ctxAt, executionDeps, seedReferences, TENANT } from './observer-fixtures.js';
 
 describe.each(databaseKinds)('executions on $kind', ({ open }) => {
   let t: TestDatabase;
@@ -21,11 +21,11 @@ describe.each(databaseKinds)('executions on $kind', ({ open }) => {
   };
 
   it('start, stop and log runs; variance, patterns and ratios follow', async () => {
-    const deps = {
-      store: t.handle.eventStore,
+    await seedReferences(t.handle.eventStore, { plans: ['plan-1'] });
+    const deps = executionDeps(t.handle.eventStore, {
       plannedTask: async (_tenant: string, planId: string, taskId: string) =>
         planId === 'plan-1' && taskId === 'task-1' ? { estimatedHours: 2, workflowId: 'wf-onboarding', category: 'ops', billable: true } : undefined,
-    };
+    });
     const started = await handleExecutionCommand(
       deps,
       { type: 'StartExecution', runIdentifier: 'onb-1', planId: 'plan-1', taskId: 'task-1', startedAt: '2026-11-23T09:00:00Z' },
@@ -75,7 +75,8 @@ describe.each(databaseKinds)('executions on $kind', ({ open }) => {
   });
 
   it('is idempotent by run identifier and by command id', async () => {
-    const deps = { store: t.handle.eventStore };
+    await seedReferences(t.handle.eventStore, { processTemplates: ['pt-1'] });
+    const deps = executionDeps(t.handle.eventStore);
     const cmd = { type: 'LogExecution' as const, runIdentifier: 'idem-1', processTemplateId: 'pt-1', startedAt: '2026-11-24T09:00:00Z', endedAt: '2026-11-24T10:00:00Z', estimatedHours: 1 };
     const ctx = ctxAt('2026-11-24T10:00:00Z');
     const first = await handleExecutionCommand(deps, cmd, ctx);

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { currentReads } from '../../ports/read-fence.port.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAiLlmAdapter } from '../../adapters/llm/openai-llm.adapter.js';
 import { compareExperiments, comparisonMarkdown, loadExperiment, runReflectionExperiment } from '../../cli/commands/reflection-experiment.js';
@@ -9,19 +10,20 @@ import { reflectionInputs } from '../../queries/observer/reflection-inputs.query
 import { runCli } from '../http/support/cli-harness.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { databaseKinds, type TestDatabase } from '../support/test-database.js';
-import { catchUpAll, ctxAt, TENANT } from './observer-fixtures.js';
+import { catchUpAll, ctxAt, executionDeps, seedReferences, TENANT } from './observer-fixtures.js';
 
 async function seed(t: TestDatabase): Promise<void> {
+  await seedReferences(t.handle.eventStore, { workflows: ['wf-x'] });
   for (const [i, actual] of [2.8, 2.6, 3].entries()) {
     await handleExecutionCommand(
-      { store: t.handle.eventStore },
+      executionDeps(t.handle.eventStore),
       { type: 'LogExecution', runIdentifier: `exp-${i}`, taskId: `t-${i}`, workflowId: 'wf-x', startedAt: `2026-11-2${3 + i}T09:00:00Z`, actualHours: actual, estimatedHours: 2 },
       ctxAt(`2026-11-2${3 + i}T17:00:00Z`),
     );
   }
   await catchUpAll(t.handle.db, t.handle.eventStore);
   await reflect(
-    { store: t.handle.eventStore, inputs: (tenant, p) => reflectionInputs(t.handle.db, tenant, p), writer: offlineReflectionWriter },
+    { store: t.handle.eventStore, inputs: (tenant, p) => reflectionInputs(t.handle.db, tenant, p), writer: offlineReflectionWriter, fence: currentReads },
     { mode: 'weekly', timezone: 'UTC', at: new Date('2026-11-29T18:00:00Z') },
     ctxAt('2026-11-29T18:00:00Z'),
   );

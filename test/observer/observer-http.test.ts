@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../http/support/test-app.js';
-import { catchUpAll } from './observer-fixtures.js';
+import { catchUpAll, seedReferences } from './observer-fixtures.js';
 
 describe('observer HTTP routes', () => {
   let t: TestApp;
@@ -12,6 +12,7 @@ describe('observer HTTP routes', () => {
 
   it('starts, stops and logs runs, then lists them with variance', async () => {
     const headers = t.auth(t.keys.write);
+    await seedReferences(t.database.handle.eventStore, { workflows: ['wf-http'] });
     const start = await t.app.inject({
       method: 'POST',
       url: '/api/v1/executions/start',
@@ -57,6 +58,8 @@ describe('observer HTTP routes', () => {
     const second = await t.app.inject({ method: 'POST', url: '/api/v1/observer/reflect?mode=weekly&at=2026-11-28T10:00:00Z', headers });
     expect(second.statusCode).toBe(200);
     expect(second.json().reflection.revision).toBe(1);
+    // A revision decides on the read models: they must include the first reflection's facts.
+    await project();
     const forced = await t.app.inject({ method: 'POST', url: '/api/v1/observer/reflect?mode=weekly&at=2026-11-28T10:00:00Z&force=true&reason=retry', headers });
     expect(forced.json().reflection.revision).toBe(2);
     await project();

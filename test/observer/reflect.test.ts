@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentReads } from '../../ports/read-fence.port.js';
 import { OpenAiLlmAdapter } from '../../adapters/llm/openai-llm.adapter.js';
 import { handleExecutionCommand } from '../../commands/observer/log-execution.handler.js';
 import { reflect, type ReflectDeps } from '../../commands/observer/reflect.handler.js';
@@ -8,13 +9,14 @@ import { reflectionInputs } from '../../queries/observer/reflection-inputs.query
 import { listReflections } from '../../queries/observer/reflections.query.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.js';
 import { databaseKinds, serverTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { catchUpAll, ctxAt, TENANT } from './observer-fixtures.js';
+import { catchUpAll, ctxAt, executionDeps, seedReferences, TENANT } from './observer-fixtures.js';
 
 async function logOverEstimateRuns(t: TestDatabase): Promise<void> {
+  await seedReferences(t.handle.eventStore, { plans: ['plan-1'], workflows: ['wf-a'] });
   // Five runs of one workflow, each about 40 % over its 2 h estimate.
   for (const [i, actual] of [2.8, 2.7, 2.9, 2.8, 3].entries()) {
     await handleExecutionCommand(
-      { store: t.handle.eventStore },
+      executionDeps(t.handle.eventStore),
       {
         type: 'LogExecution',
         runIdentifier: `wf-a-${i}`,
@@ -38,7 +40,7 @@ describe.each(databaseKinds)('reflect (offline) on $kind', ({ open }) => {
   let deps: ReflectDeps;
   beforeAll(async () => {
     t = await open();
-    deps = { store: t.handle.eventStore, inputs: (tenant, period) => reflectionInputs(t.handle.db, tenant, period), writer: offlineReflectionWriter };
+    deps = { store: t.handle.eventStore, inputs: (tenant, period) => reflectionInputs(t.handle.db, tenant, period), writer: offlineReflectionWriter, fence: currentReads };
     await logOverEstimateRuns(t);
   });
   afterAll(async () => t?.cleanup());
@@ -96,6 +98,7 @@ describe('reflect through the LLM port (fake OpenAI-compatible server)', () => {
 
   const depsWith = (maxRetries = 0): ReflectDeps => ({
     store: t.handle.eventStore,
+    fence: currentReads,
     inputs: (tenant, period) => reflectionInputs(t.handle.db, tenant, period),
     writer: llmReflectionWriter(
       new OpenAiLlmAdapter({ baseURL: fake.baseURL, apiKey: 'test', models: { planning: 'm-plan', reflection: 'm-reflect' }, maxRetries, initialBackoffMs: 1 }),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OpenAiLlmAdapter } from '../../adapters/llm/openai-llm.adapter.js';
 import { ReadModelOntologyCatalog } from '../../adapters/planner/read-model-ontology-catalog.adapter.js';
 import { ReadModelPlanningContext } from '../../adapters/planner/read-model-planning-context.adapter.js';
+import { currentReads } from '../../ports/read-fence.port.js';
 import type { CreatePlanDeps } from '../../commands/planner/create-plan.handler.js';
 import type { CommandContext } from '../../commands/shared/command-context.js';
 import { catchUp } from '../../projections/engine/catch-up.js';
@@ -44,5 +45,7 @@ export const plannerDeps = (t: TestDatabase, over: Partial<CreatePlanDeps> & { c
   context: new ReadModelPlanningContext(t.handle.db),
   catalog: new ReadModelOntologyCatalog(t.handle.db),
   dailyLimit: 10,
+  // These tests catch the read models up themselves before each command.
+  fence: currentReads,
   ...over,
 });

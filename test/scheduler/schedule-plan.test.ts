@@ -79,9 +79,9 @@ describe.each(databaseKinds)('SchedulePlan on the built-in calendar ($kind)', ({
     const length = Date.parse(first!.end) - Date.parse(first!.start);
     const start = '2026-03-10T13:00:00.000Z';
     const end = new Date(Date.parse(start) + length).toISOString();
-    const moved = await moveBlock({ store: f.deps.store, reads: f.deps.reads }, { blockId: first!.blockId, start, end }, f.ctx());
+    const moved = await moveBlock(f.deps, { blockId: first!.blockId, start, end }, f.ctx());
     expect(moved.position).toBeGreaterThan(0);
-    await expect(moveBlock({ store: f.deps.store, reads: f.deps.reads }, { blockId: 'missing', start, end }, f.ctx())).rejects.toMatchObject({ code: 'BLOCK.NOT_FOUND' });
+    await expect(moveBlock(f.deps, { blockId: 'missing', start, end }, f.ctx())).rejects.toMatchObject({ code: 'BLOCK.NOT_FOUND' });
     await f.project();
     const again = await schedulePlan(f.deps, { planId: PLAN, horizonDays: 14 }, f.ctx());
     const kept = again.blocks.find((b) => b.blockId === first!.blockId);
@@ -136,10 +136,10 @@ describe.each(databaseKinds)('SchedulePlan on the built-in calendar ($kind)', ({
 
   it('creates and updates sprints and analyses capacity and billable share', async () => {
     const { f, tenant } = await scheduledTenant();
-    const created = await createSprint({ store: f.deps.store }, { name: 'W10', startDate: '2026-03-02', endDate: '2026-03-08', capacityHours: 20, runwayWeeks: 8 }, f.ctx());
-    await expect(updateSprint({ store: f.deps.store }, { sprintId: 'nope', capacityHours: 2 }, f.ctx())).rejects.toMatchObject({ code: 'SPRINT.NOT_FOUND' });
-    await expect(createSprint({ store: f.deps.store }, { name: 'bad', startDate: '2026-03-08', endDate: '2026-03-02', capacityHours: 1 }, f.ctx())).rejects.toMatchObject({ code: 'SPRINT.INVALID' });
-    await updateSprint({ store: f.deps.store }, { sprintId: created.sprintId, capacityHours: 30 }, f.ctx());
+    const created = await createSprint(f.deps, { name: 'W10', startDate: '2026-03-02', endDate: '2026-03-08', capacityHours: 20, runwayWeeks: 8 }, f.ctx());
+    await expect(updateSprint(f.deps, { sprintId: 'nope', capacityHours: 2 }, f.ctx())).rejects.toMatchObject({ code: 'SPRINT.NOT_FOUND' });
+    await expect(createSprint(f.deps, { name: 'bad', startDate: '2026-03-08', endDate: '2026-03-02', capacityHours: 1 }, f.ctx())).rejects.toMatchObject({ code: 'SPRINT.INVALID' });
+    await updateSprint(f.deps, { sprintId: created.sprintId, capacityHours: 30 }, f.ctx());
     await f.project();
     const a = await sprintAnalysis(db.handle.db, tenant, created.sprintId, f.preferences);
     expect(a).toMatchObject({ capacityHours: 30, requiredBillableShare: 0.6, runwayWeeks: 8 });

@@ -51,6 +51,20 @@ describe('scheduler HTTP routes', () => {
     expect(notMine.statusCode).toBe(404);
   });
 
+  it('decides on nothing stale: a position the read models have not reached is 503 with Retry-After, nothing appended', async () => {
+    const before = await t.database.handle.eventStore.stats({ tenant: 'acme' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/scheduler/schedule',
+      headers: { ...t.auth(t.keys.write), 'x-min-position': String(before.lastPosition + 1_000_000) },
+      payload: { plan_id: PLAN },
+    });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().code).toBe('READ.NOT_CAUGHT_UP');
+    expect(res.headers['retry-after']).toBeDefined();
+    expect((await t.database.handle.eventStore.stats({ tenant: 'acme' })).events).toBe(before.events);
+  });
+
   it('moves a block by hand (PUT) and lists runs', async () => {
     const cal = (await t.app.inject({ method: 'GET', url: '/api/v1/scheduler/calendar?start_date=2026-03-01&end_date=2026-03-31', headers: t.auth(t.keys.read) })).json();
     const block = cal.blocks[0];

@@ -9,6 +9,7 @@ import { schedulerRunsProjection } from '../../../projections/scheduler/schedule
 import { sprintsProjection } from '../../../projections/scheduler/sprints.projection.js';
 import type { CalendarPort } from '../../../ports/calendar.port.js';
 import type { PlanForScheduling } from '../../../ports/plan-tasks.port.js';
+import { currentReads } from '../../../ports/read-fence.port.js';
 import { schedulerReads } from '../../../queries/scheduler/scheduler-reads.query.js';
 import type { TestDatabase } from '../../support/test-database.js';
 
@@ -46,6 +47,8 @@ export function schedulerFixture(db: TestDatabase, options: { calendar?: Calenda
     estimates: { ratios: async () => [0.9, 1, 1.2, 1.5] },
     calendar: options.calendar ?? builtinCalendar(db.handle.db),
     reads: schedulerReads(db.handle.db),
+    // The tests catch the read models up themselves (project()).
+    fence: currentReads,
   };
   return {
     deps,
