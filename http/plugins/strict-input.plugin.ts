@@ -68,7 +68,6 @@ function foldRepeatedParameters(request: FastifyRequest, schema: FastifySchema):
     if (current === undefined && location === 'querystring') given.querystring[key] = asQueryValue(value);
     else if (!agrees((location === 'params' ? params : query)[key], current, value)) {
       errors.push({ field: key, location: 'body', message: `conflicts with the ${location === 'params' ? 'path' : 'query'} parameter ${key}` });
-      continue;
     }
     delete body[key];
   }
