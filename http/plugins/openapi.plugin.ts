@@ -53,5 +53,15 @@ export async function installOpenApi(app: FastifyInstance, options: { version: s
     transform,
     transformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    // Its default policy upgrades every request to https, so over plain HTTP on any host but
+    // localhost (docker compose on a LAN name) the page loads no script and stays blank; and the
+    // UI sets inline styles that its style hashes do not cover.
+    transformStaticCSP: (header) =>
+      header
+        .replace(/\s*upgrade-insecure-requests;?/g, '')
+        .replace(/style-src [^;]*;/, "style-src 'self' 'unsafe-inline';"),
+  });
 }
