@@ -134,6 +134,53 @@ describe('the OpenAPI document', () => {
   });
 });
 
+// A client generated from the document with openapi-typescript must type what callers read:
+// the error `code`, and workflow fields (the @ts-expect-error lines fail if a type is any).
+const typedClient = `
+import type { components, paths } from './schema';
+
+type GetWorkflow = paths['/api/v1/planner/workflows/{id}']['get'];
+type Workflow = GetWorkflow['responses'][200]['content']['application/json'];
+type Refused = GetWorkflow['responses']['4XX']['content']['application/problem+json'];
+
+export function describeWorkflow(w: Workflow): string {
+  const hours: number = w.steps.reduce((sum, step) => sum + step.estimatedHours, 0);
+  // @ts-expect-error totalHours is a number
+  const wrong: string = w.totalHours;
+  return \`\${w.name} v\${w.version}: \${w.steps.map((s) => s.title).join(', ')} (\${hours} h, \${wrong})\`;
+}
+
+export function isVersionConflict(p: Refused): boolean {
+  const code: string = p.code;
+  // @ts-expect-error status is a number
+  const status: string = p.status;
+  return code === 'EVENT_STORE.VERSION_CONFLICT' || status === '409';
+}
+
+export type Blueprint = paths['/api/v1/planner/service-blueprints/{id}']['get']['responses'][200]['content']['application/json'];
+export const sequence = (b: Blueprint): string[] => b.workflowSequence;
+export type Template = paths['/api/v1/planner/process-templates/{id}']['get']['responses'][200]['content']['application/json'];
+export const template = (t: Template): string | null => t.workflowId;
+export type Problem = components['schemas']['Problem'];
+`;
+
+describe('a client generated with openapi-typescript', () => {
+  it('type-checks calls that read a typed error code and typed workflow fields', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'almanac-client-'));
+    try {
+      await writeFile(join(dir, 'openapi.json'), JSON.stringify(doc));
+      await run(process.execPath, [join('node_modules', 'openapi-typescript', 'bin', 'cli.js'), join(dir, 'openapi.json'), '--output', join(dir, 'schema.ts')]);
+      await writeFile(join(dir, 'client.ts'), typedClient);
+      const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
+      const args = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--skipLibCheck', join(dir, 'client.ts')];
+      const result = await run(process.execPath, [tsc, ...args]).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? 'tsc failed' }));
+      expect(result.stdout).toBe('');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('strict input on every operation', () => {
   // Path values that pass their own validation, so the unknown input is what is refused.
   const urlOf = (o: Operation) => o.path.replace(/\{([^}]+)\}/g, (_m, param: string) => (param === 'name' ? 'zz_template' : randomUUID()));
