@@ -39,7 +39,7 @@ const asQueryValue = (value: unknown): unknown => (Array.isArray(value) ? value.
 
 // The same value as the parameter's schema reads it: `True` agrees with `true`, `["a"]` with `a`.
 const agrees = (schema: z.core.$ZodType | undefined, given: unknown, repeated: unknown): boolean => {
-  if (String(given) === String(repeated)) return true;
+  if (typeof repeated !== 'object' && String(given) === String(repeated)) return true;
   if (!schema) return false;
   const a = z.safeParse(schema, given);
   const b = z.safeParse(schema, asQueryValue(repeated));
