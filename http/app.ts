@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './app-deps.js';
 import './fastify-augment.js';
@@ -10,6 +10,7 @@ import { frameworkProblem, installProblemDetails } from './plugins/problem-detai
 import { installRateLimit } from './plugins/rate-limit.plugin.js';
 import { installRequestMetrics } from './plugins/request-metrics.plugin.js';
 import { installSecurityHeaders } from './plugins/security-headers.plugin.js';
+import { installStrictInput } from './plugins/strict-input.plugin.js';
 import { eventsRoutes } from './routes/events.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { memoryRoutes } from './routes/memory.routes.js';
@@ -40,7 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: frameworkProblem,
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  installStrictInput(app);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('core', deps);
   app.addHook('onRequest', async (request) => {

@@ -27,12 +27,15 @@ import type { SecretBox } from '../ports/secret-box.port.js';
 import type { EnvConfig } from './env.config.js';
 import { createLogger } from './logger.js';
 import { zepSyncHealth } from '../queries/memory/zep-sync-backlog.query.js';
-import { memoryRouteDeps } from './memory-deps.js';
+import type { GoogleCalendar } from '../adapters/google/google-calendar.adapter.js';
+import type { ZepMemory } from '../adapters/zep/zep-memory.adapter.js';
+import type { LlmPort } from '../ports/llm.port.js';
+import { memoryRouteDeps, zepFrom } from './memory-deps.js';
 import { openDatabase } from './open-database.js';
-import { schedulerRouteDeps } from './scheduler-deps.js';
+import { googleCalendarFrom, schedulerRouteDeps } from './scheduler-deps.js';
 import { calendarConnectionsHealth } from '../adapters/google/calendar-connections.health.js';
 import { observerRouteDeps } from './observer-deps.js';
-import { plannerRouteDeps } from './planner-deps.js';
+import { planningLlmFrom, plannerRouteDeps } from './planner-deps.js';
 import { randomUUID } from 'node:crypto';
 
 type Valkey = ReturnType<typeof openValkey>;
@@ -62,7 +65,24 @@ export interface Infrastructure {
   readonly metrics: PrometheusMetrics;
   readonly secretBox: SecretBox;
   readonly logger?: Logger;
+  /** The external services, each built once per process: one client, one circuit breaker. */
+  readonly external: ExternalAdapters;
 }
+
+/** Present only when configured; the API routes and the reactors share these instances. */
+export interface ExternalAdapters {
+  /** Planning and reflection (OpenAI-compatible). */
+  readonly llm?: LlmPort;
+  readonly zep?: ZepMemory;
+  readonly google?: GoogleCalendar;
+}
+
+export const externalAdaptersFrom = (config: EnvConfig, db: DatabaseHandle['db'], secretBox: SecretBox): ExternalAdapters => {
+  const llm = planningLlmFrom(config);
+  const zep = zepFrom(config);
+  const google = googleCalendarFrom(config, db, secretBox);
+  return { ...(llm ? { llm } : {}), ...(zep ? { zep } : {}), ...(google ? { google } : {}) };
+};
 
 /**
  * The hot run/session memory store. Readers go through the fallback cache (fast misses while
@@ -100,6 +120,7 @@ export function composeInfrastructure(input: { config: EnvConfig; database: Data
     metrics,
     secretBox,
     ...(input.logger ? { logger: input.logger } : {}),
+    external: externalAdaptersFrom(input.config, input.database.db, secretBox),
   };
 }
 
@@ -151,6 +172,7 @@ export function composeAppDeps(infra: Infrastructure, local?: InProcessProjectio
   return {
     ...core,
     memory: memoryRouteDeps(core, infra.config, {
+      external: infra.external.zep,
       hotMemory: infra.hotMemory.reads,
       generations: infra.database.memoryGenerations,
       erasure: new SqlEventErasure(infra.database.exec),
@@ -159,9 +181,9 @@ export function composeAppDeps(infra: Infrastructure, local?: InProcessProjectio
           ? new MemoryCache({ maxBytes: infra.config.RECALL_NEAR_CACHE_MB * 1024 * 1024, metrics: infra.metrics, label: 'recall-near' })
           : undefined,
     }),
-    scheduler: schedulerRouteDeps(core, infra.secretBox, infra.config),
-    observer: observerRouteDeps(core, infra.config),
-    planner: plannerRouteDeps(core, infra.config),
+    scheduler: schedulerRouteDeps(core, infra.secretBox, undefined, infra.external.google),
+    observer: observerRouteDeps(core, infra.config, infra.external.llm ? { llm: infra.external.llm } : {}),
+    planner: plannerRouteDeps(core, infra.config, infra.external.llm ? { llm: infra.external.llm } : {}),
   };
 }
 

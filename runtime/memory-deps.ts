@@ -36,9 +36,13 @@ export const zepFrom = (config: EnvConfig): ZepMemory | undefined =>
  * `hotMemory`: the store the hot-memory reactor writes to, and the log it reads forgotten
  * memories' groups from; leave it out where no reader could see what it writes.
  */
-export const memoryReactorDeps = (config: EnvConfig, hotMemory?: { store: HotMemoryStore; events: Pick<EventStore, 'readStream'> }): MemoryReactorDeps => ({
+export const memoryReactorDeps = (
+  config: EnvConfig,
+  hotMemory?: { store: HotMemoryStore; events: Pick<EventStore, 'readStream'> },
+  zep: ZepMemory | undefined = zepFrom(config),
+): MemoryReactorDeps => ({
   embeddings: embeddingsFrom(config),
-  zep: zepFrom(config),
+  zep,
   zepMinSalience: config.MEMORY_PROMOTION_THRESHOLD,
   hotMemory: hotMemory ? { ...hotMemory, seed: liveGroupMemories } : undefined,
 });

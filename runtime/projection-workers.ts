@@ -75,9 +75,9 @@ export function startProjectionWorkers(input: {
  * `servesHttp`: this process also answers the API, so an in-process hot-memory store is read
  * where it is written; a worker without Valkey keeps no hot memories (nobody could read them).
  */
-export function reactorDepsFrom(infra: Pick<Infrastructure, 'config' | 'database' | 'secretBox' | 'hotMemory'>, options: { servesHttp: boolean }): ReactorDeps {
+export function reactorDepsFrom(infra: Pick<Infrastructure, 'config' | 'database' | 'hotMemory' | 'external'>, options: { servesHttp: boolean }): ReactorDeps {
   const { config, database } = infra;
-  const scheduler = schedulerReactorDeps(config, database.db, infra.secretBox);
+  const scheduler = schedulerReactorDeps(database.db, infra.external.google);
   const hot = infra.hotMemory.shared || options.servesHttp ? { store: infra.hotMemory.writes, events: database.eventStore } : undefined;
-  return { memory: memoryReactorDeps(config, hot), ...(scheduler ? { scheduler } : {}) };
+  return { memory: memoryReactorDeps(config, hot, infra.external.zep), ...(scheduler ? { scheduler } : {}) };
 }

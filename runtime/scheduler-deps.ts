@@ -48,7 +48,6 @@ export function schedulerRouteDeps(core: CoreDeps, secretBox: SecretBox, config?
 }
 
 /** For startProjectionWorkers({ reactorDeps: { scheduler: schedulerReactorDeps(…) } }): only with Google. */
-export function schedulerReactorDeps(config: EnvConfig, db: Kysely<Database>, secretBox: SecretBox) {
-  const g = googleCalendarFrom(config, db, secretBox);
-  return g ? { calendarWriter: calendarRouter(builtinCalendar(db), g) } : undefined;
+export function schedulerReactorDeps(db: Kysely<Database>, google: GoogleCalendar | undefined) {
+  return google ? { calendarWriter: calendarRouter(builtinCalendar(db), google) } : undefined;
 }

@@ -52,11 +52,13 @@ function classify(error: unknown): Classified {
   const fe = error as Partial<FastifyError> & { validationContext?: string };
   if (Array.isArray(fe.validation)) {
     const location = fe.validationContext;
-    const errors = fe.validation.map((v) => ({
-      field: pathOf(v.instancePath) || (typeof v.params?.missingProperty === 'string' ? v.params.missingProperty : '(root)'),
-      ...(location ? { location } : {}),
-      message: v.message ?? 'is invalid',
-    }));
+    const errors = fe.validation.flatMap((v) => {
+      const at = pathOf(v.instancePath);
+      // A strict object's unknown keys arrive as one issue at the object: name each key.
+      const keys = Array.isArray(v.params?.keys) ? v.params.keys.filter((k): k is string => typeof k === 'string') : [];
+      const fields = keys.length > 0 ? keys.map((k) => (at ? `${at}.${k}` : k)) : [at || (typeof v.params?.missingProperty === 'string' ? v.params.missingProperty : '(root)')];
+      return fields.map((field) => ({ field, ...(location ? { location } : {}), message: v.message ?? 'is invalid' }));
+    });
     return { code: 'HTTP.VALIDATION', detail: `The request ${location ?? 'input'} is invalid.`, errors };
   }
   if (typeof fe.code === 'string' && fastifyCodes[fe.code]) return { code: fastifyCodes[fe.code]!, detail: fe.message ?? '' };

@@ -13,8 +13,17 @@ export async function installSecurityHeaders(app: FastifyInstance, options: { co
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Served over plain HTTP on a LAN name (docker compose), this would send the browser to
+        // https:// for every script and style, which nothing serves: Swagger UI stays blank.
+        upgradeInsecureRequests: null,
       },
     },
+    // HSTS means something only over HTTPS; it is added below for requests that came that way.
+    strictTransportSecurity: false,
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    return payload;
   });
   if (options.corsOrigins.length > 0) {
     await app.register(cors, {

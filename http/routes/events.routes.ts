@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../domain/shared/app-error.js';
 import { requireAuth } from '../plugins/authentication.plugin.js';
+import { queryList } from '../wire/query-params.schema.js';
 
 const eventSchema = z
   .object({
@@ -21,12 +22,9 @@ const querySchema = z.object({
   after: z.coerce.number().int().min(0).default(0).describe('Exclusive position to page after (use nextAfter of the previous page).'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   stream: z.string().min(1).max(200).optional().describe('Only this stream id, e.g. plan-<uuid>.'),
-  type: z
-    .string()
-    .min(1)
-    .max(1000)
+  type: queryList(z.string().min(1).max(200))
     .optional()
-    .describe('Comma-separated event types, e.g. PlanDrafted,PlanApproved.'),
+    .describe('Only these event types, e.g. PlanDrafted,PlanApproved (repeat the parameter, or a comma list).'),
   tenant: z.string().min(1).max(200).optional().describe("Must be the key's own tenant (keys never see other tenants)."),
   from: z.iso.datetime({ offset: true }).optional().describe('Recorded at or after this time.'),
   to: z.iso.datetime({ offset: true }).optional().describe('Recorded before this time.'),
@@ -58,10 +56,7 @@ export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
       if (q.tenant !== undefined && q.tenant !== auth.tenant) {
         throw new AppError('AUTH.FORBIDDEN', "A key only reads its own tenant's events.", { requiredScope: 'admin' });
       }
-      const types = q.type
-        ?.split(',')
-        .map((t) => t.trim())
-        .filter(Boolean);
+      const types = q.type;
       const page = await app.core.eventStore.readAll({
         after: q.after,
         limit: q.limit,

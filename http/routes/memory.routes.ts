@@ -14,6 +14,7 @@ import type { HotMemoryReader } from '../../queries/memory/hot-memory.service.js
 import { MAX_K, type RecallService } from '../../queries/memory/recall.service.js';
 import { commandContext } from '../command-context.js';
 import { requireAuth } from '../plugins/authentication.plugin.js';
+import { queryBoolean, queryList } from '../wire/query-params.schema.js';
 import { awaitMinPosition, minPositionQuery, positionField, requestedPosition } from '../read-your-writes.js';
 
 /** What the memory routes need beyond the core. */
@@ -24,16 +25,6 @@ export interface MemoryRouteDeps {
 }
 
 const iso = z.iso.datetime({ offset: true });
-const csv = z
-  .string()
-  .max(2000)
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  );
-
 const rememberBody = z.object({
   content: z.string().trim().min(1).max(20_000),
   type: memoryTypeSchema.optional().describe('event | note | preference | pattern | decision | conversation_turn | …'),
@@ -244,8 +235,8 @@ export const memoryRoutes: FastifyPluginAsyncZod<MemoryRouteDeps> = async (app, 
           scope: memoryScopeSchema.optional(),
           subject_type: z.string().min(1).max(200).optional(),
           subject_id: z.string().min(1).max(200).optional(),
-          types: csv.optional().describe('Comma-separated memory types.'),
-          tags: csv.optional().describe('Comma-separated tags; any of them.'),
+          types: queryList(memoryTypeSchema).optional().describe('Only these memory types (repeat the parameter, or a comma list).'),
+          tags: queryList(z.string().min(1).max(100)).optional().describe('Memories with any of these tags (repeat the parameter, or a comma list).'),
           since: iso.optional(),
           until: iso.optional(),
           ...minPositionQuery,
@@ -442,7 +433,7 @@ export const memoryRoutes: FastifyPluginAsyncZod<MemoryRouteDeps> = async (app, 
         params: z.object({ memory_id: z.uuid() }),
         querystring: z.object({
           reason: z.string().max(500).optional(),
-          erase: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+          erase: queryBoolean().optional().describe('Also blank the content in the log (right to erasure), not only in the read models.'),
         }),
         response: { 200: z.object({ memory_id: z.string(), erased: z.boolean(), ...positionField }) },
       },
@@ -467,7 +458,7 @@ export const memoryRoutes: FastifyPluginAsyncZod<MemoryRouteDeps> = async (app, 
         querystring: z.object({
           node: z.string().min(1).max(400).describe('A node id such as `person:dana`, `plan:<uuid>`, `memory:<uuid>`.'),
           depth: z.coerce.number().int().min(1).max(4).default(1),
-          edge_types: csv.optional().describe('Comma-separated: about, mentions, derived_from, part_of, depends_on, instance_of.'),
+          edge_types: queryList(z.string().min(1).max(100)).optional().describe('Only these edge types: about, mentions, derived_from, part_of, depends_on, instance_of (repeat the parameter, or a comma list).'),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
           ...minPositionQuery,
         }),

@@ -11,7 +11,7 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getMetrics',
         description: 'Returns Prometheus metrics: appends, command latency, projection lag, cache hit rate, LLM tokens and cost.',
         tags: ['operations'],
-        response: { 200: z.string() },
+        response: { 200: { description: 'Metrics in the Prometheus text exposition format.', content: { 'text/plain': { schema: z.string() } } } },
       },
     },
     async (_request, reply) => {

@@ -8,6 +8,7 @@ import { reflectionInputs } from '../../queries/observer/reflection-inputs.query
 import { listReflections } from '../../queries/observer/reflections.query.js';
 import { commandContext } from '../command-context.js';
 import { requireAuth } from '../plugins/authentication.plugin.js';
+import { queryBoolean } from '../wire/query-params.schema.js';
 import { awaitMinPosition, minPositionQuery, positionField } from '../read-your-writes.js';
 import { executionsRoutes } from './executions.routes.js';
 
@@ -51,7 +52,7 @@ const patternSchema = z
   })
   .meta({ id: 'PatternPerformance' });
 
-const boolQuery = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const boolQuery = queryBoolean();
 
 export const observerRoutes: FastifyPluginAsyncZod<ObserverRouteDeps> = async (app, deps) => {
   await app.register(executionsRoutes);
@@ -71,8 +72,8 @@ export const observerRoutes: FastifyPluginAsyncZod<ObserverRouteDeps> = async (a
           reason: z.string().max(500).optional(),
         }),
         response: {
-          200: z.object({ reflection: reflectionSchema, created: z.boolean(), factIds: z.array(z.string()), ...positionField }),
-          201: z.object({ reflection: reflectionSchema, created: z.boolean(), factIds: z.array(z.string()), ...positionField }),
+          200: z.object({ reflection: reflectionSchema, created: z.boolean(), factIds: z.array(z.string()), ...positionField }).describe('This period was already reflected on: the existing reflection.'),
+          201: z.object({ reflection: reflectionSchema, created: z.boolean(), factIds: z.array(z.string()), ...positionField }).describe('A new reflection was recorded.'),
         },
       },
     },

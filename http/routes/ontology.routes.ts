@@ -8,7 +8,7 @@ import { reviseWorkflow, reviseWorkflowInputSchema } from '../../commands/planne
 import { updateProcessTemplate, updateProcessTemplateInputSchema } from '../../commands/planner/update-process-template.handler.js';
 import { processTemplateDefinitionSchema, processTemplateStatusSchema } from '../../domain/ontology/process-template.events.js';
 import { serviceBlueprintDefinitionSchema } from '../../domain/ontology/service-blueprint.events.js';
-import { workflowDefinitionSchema } from '../../domain/ontology/workflow.events.js';
+import { workflowDefinitionSchema, workflowStepSchema } from '../../domain/ontology/workflow.events.js';
 import { AppError } from '../../domain/shared/app-error.js';
 import { getProcessTemplate, listProcessTemplates } from '../../queries/planner/process-templates.query.js';
 import { getServiceBlueprint, listServiceBlueprints } from '../../queries/planner/service-blueprints.query.js';
@@ -25,10 +25,50 @@ const paging = {
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 };
 const commandResponse = z.object({ id: z.string(), version: z.number().int(), ...positionField });
-const entity = (id: string) => z.looseObject({ id: z.string(), name: z.string(), version: z.number() }).meta({ id });
-const workflowSchema = entity('Workflow');
-const blueprintSchema = entity('ServiceBlueprint');
-const processTemplateSchema = entity('ProcessTemplate');
+const stamps = {
+  version: z.number().int().describe('Current version; send it back as expectedVersion when revising.'),
+  metadata: z.record(z.string(), z.unknown()).describe('Free-form JSON kept as given.'),
+  createdAt: z.string().describe('When version 1 was recorded (ISO-8601).'),
+  updatedAt: z.string().describe('When the current version was recorded (ISO-8601).'),
+};
+const workflowSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    capability: z.string().nullable().describe('What the workflow achieves; used to match intents.'),
+    keywords: z.array(z.string()).describe('Words that match intents to this workflow.'),
+    steps: z.array(workflowStepSchema).describe('The ordered steps with estimates and dependencies.'),
+    parentWorkflowId: z.string().nullable().describe('The workflow this one specialises.'),
+    totalHours: z.number().describe('Sum of the steps\' estimated hours.'),
+    ...stamps,
+  })
+  .meta({ id: 'Workflow' });
+const blueprintSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    offerId: z.string().nullable().describe('The commercial offer this blueprint delivers.'),
+    workflowSequence: z.array(z.string()).describe('Workflow ids in the order they run.'),
+    estimatedDurationHours: z.number().nullable().describe('Estimated hours for the whole blueprint.'),
+    ...stamps,
+  })
+  .meta({ id: 'ServiceBlueprint' });
+const processTemplateSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    workflowId: z.string().nullable().describe('The workflow instantiated.'),
+    workflowVersion: z.number().int().nullable().describe('The workflow version instantiated.'),
+    engagementId: z.string().nullable(),
+    projectId: z.string().nullable(),
+    planId: z.string().nullable().describe('The plan created with it, if any.'),
+    checklist: z.array(z.unknown()).describe('Checklist items ({ id, title, estimatedHours?, done }) as recorded.'),
+    status: z.string().describe('draft, active, paused or completed.'),
+    ...stamps,
+  })
+  .meta({ id: 'ProcessTemplate' });
 
 /** The Pattern Ontology: workflows, service blueprints, process templates (create, update, list, get). */
 export const ontologyRoutes: FastifyPluginAsyncZod = async (app) => {

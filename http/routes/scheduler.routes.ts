@@ -159,7 +159,10 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
           auto_approve: z.boolean().optional().describe('Schedule a plan that is not approved yet.'),
           dry_run: z.boolean().optional().describe('Preview: nothing is written.'),
         }),
-        response: { 200: scheduleResponse, 201: scheduleResponse },
+        response: {
+          200: { description: 'Dry run: the preview, nothing was written.', content: { 'application/json': { schema: scheduleResponse } } },
+          201: { description: 'Scheduled: the run and its blocks were recorded.', content: { 'application/json': { schema: scheduleResponse } } },
+        },
       },
     },
     async (request, reply) => {
@@ -395,6 +398,7 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
         description: 'The tenant’s Almanac blocks as an iCalendar feed (authenticated).',
         tags: ['scheduler'],
         querystring: z.object({ ...minPositionQuery }),
+        response: { 200: { description: 'The blocks as an iCalendar (RFC 5545) feed.', content: { 'text/calendar': { schema: z.string() } } } },
       },
     },
     async (request, reply) => {
@@ -433,6 +437,7 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
         description: 'The .ics feed behind a secret subscription path (no API key needed).',
         tags: ['scheduler'],
         params: z.object({ token: z.string().min(10).max(2000) }),
+        response: { 200: { description: 'The blocks as an iCalendar (RFC 5545) feed.', content: { 'text/calendar': { schema: z.string() } } } },
       },
     },
     async (request, reply) => {
