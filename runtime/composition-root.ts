@@ -6,6 +6,7 @@ import { ValkeyCache } from '../adapters/cache/valkey-cache.adapter.js';
 import { openValkey } from '../adapters/cache/valkey-client.js';
 import { CacheHotMemoryStore } from '../adapters/cache/cache-hot-memory.adapter.js';
 import { valkeyIncarnation } from '../adapters/cache/valkey-incarnation.js';
+import { rateLimitClient, valkeyCircuit } from '../adapters/cache/valkey-circuit.js';
 import { cacheHealth, configuredHealth, databaseHealth } from '../adapters/health/dependency-health.js';
 import { meteredEventStore } from '../adapters/metrics/metered-event-store.js';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.adapter.js';
@@ -55,6 +56,8 @@ export interface Infrastructure {
   readonly config: EnvConfig;
   readonly database: DatabaseHandle;
   readonly valkey?: Valkey;
+  /** Valkey behind the shared circuit, as the rate limiter calls it. */
+  readonly rateLimitRedis?: unknown;
   readonly cache: Cache;
   readonly hotMemory: HotMemoryStores;
   readonly metrics: PrometheusMetrics;
@@ -79,7 +82,8 @@ export function composeInfrastructure(input: { config: EnvConfig; database: Data
   const metrics = input.metrics ?? new PrometheusMetrics();
   const local = new MemoryCache({ metrics });
   const primary = input.valkey ? new ValkeyCache(input.valkey, { metrics }) : undefined;
-  const cache = primary ? new FallbackCache(primary, local, (err) => input.logger?.warn({ err }, 'valkey unavailable: using the in-process cache')) : local;
+  const circuit = valkeyCircuit();
+  const cache = primary ? new FallbackCache(primary, local, (err) => input.logger?.warn({ err }, 'valkey unavailable: using the in-process cache'), circuit) : local;
   // The in-process store lives and dies with the process: one incarnation.
   const processIncarnation = randomUUID();
   const incarnation = input.valkey ? valkeyIncarnation(input.valkey) : () => Promise.resolve(processIncarnation);
@@ -92,7 +96,7 @@ export function composeInfrastructure(input: { config: EnvConfig; database: Data
   return {
     config: input.config,
     database: input.database,
-    ...(input.valkey ? { valkey: input.valkey } : {}),
+    ...(input.valkey ? { valkey: input.valkey, rateLimitRedis: rateLimitClient(input.valkey, circuit) } : {}),
     cache,
     hotMemory,
     metrics,
@@ -117,7 +121,7 @@ export function composeCoreDeps(infra: Infrastructure): CoreDeps {
     cache: infra.cache,
     metrics: infra.metrics,
     healthChecks: [
-      databaseHealth(database.kind, database.location, () => database.ping()),
+      databaseHealth(database.kind, () => database.ping()),
       cacheHealth(infra.cache, Boolean(infra.valkey), database.kind === 'postgres'),
       configuredHealth('llm', Boolean(config.LLM_API_KEY), 'LLM_API_KEY not set: offline planner'),
       zepSyncHealth(database.db, Boolean(config.ZEP_API_KEY)),
@@ -128,7 +132,7 @@ export function composeCoreDeps(infra: Infrastructure): CoreDeps {
     // swaps in the in-process engine's faster versions when it runs the projections itself.
     projectionStatus: () => readProjectionStatus(database.db, statusEntries(projections, reactorsFor({}))),
     waitForPosition: createPositionWaiter({ db: database.db, store: eventStore, targets: statusEntries(projections, []) }),
-    ...(infra.valkey ? { rateLimitRedis: infra.valkey } : {}),
+    ...(infra.rateLimitRedis ? { rateLimitRedis: infra.rateLimitRedis } : {}),
   };
 }
 
