@@ -21,6 +21,8 @@ export interface IdempotencyKeysTable {
   body: string | null;
   created_at: Generated<Date>;
   completed_at: Date | null;
+  /** Last renewal of an in-progress key's lease (null: none since created_at). */
+  renewed_at: Generated<Date | null>;
 }
 
 export interface HttpTables {

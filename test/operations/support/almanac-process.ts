@@ -8,7 +8,8 @@ export interface AlmanacProcess {
   output(): string;
   /** null while it runs. */
   exitCode(): number | null;
-  kill(): Promise<void>;
+  /** SIGTERM (graceful) by default; SIGKILL for a crash. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 const repoRoot = new URL('../../..', import.meta.url).pathname;
@@ -49,9 +50,9 @@ export async function startAlmanacProcess(args: string[], env: Record<string, st
     address,
     output: () => output,
     exitCode: () => code,
-    kill: async () => {
+    kill: async (signal = 'SIGTERM') => {
       if (code !== null) return;
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
