@@ -14,6 +14,7 @@ import * as m1129_0022 from './2026_11_29_0022_memory_generation_event.js';
 import * as m1129_0023 from './2026_11_29_0023_zep_sync_forgotten.js';
 import * as m1204_0015 from './2026_12_04_0015_idempotency_lease.js';
 import * as m1204_0016 from './2026_12_04_0016_erase_event_definer.js';
+import * as m1204_0017 from './2026_12_04_0017_calendar_feed_generations.js';
 
 /**
  * Every migration, by sortable name. A static list (not a folder scan) so that the compiled
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0023_zep_sync_forgotten': m1129_0023,
   '2026_12_04_0015_idempotency_lease': m1204_0015,
   '2026_12_04_0016_erase_event_definer': m1204_0016,
+  '2026_12_04_0017_calendar_feed_generations': m1204_0017,
 };

@@ -25,7 +25,15 @@ export interface IdempotencyKeysTable {
   renewed_at: Generated<Date | null>;
 }
 
+/** The generation of a tenant's .ics feed URLs (rotating revokes the older ones). */
+export interface CalendarFeedGenerationsTable {
+  tenant: string;
+  generation: number;
+  rotated_at: Generated<Date>;
+}
+
 export interface HttpTables {
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
+  calendar_feed_generations: CalendarFeedGenerationsTable;
 }
