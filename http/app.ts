@@ -57,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuthentication(app, deps.apiKeys);
   await installSecurityHeaders(app, { corsOrigins: deps.config.corsOrigins });
   await installRateLimit(app, { perMinute: deps.config.rateLimitPerMinute, ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis } : {}) });
-  installIdempotency(app, deps.idempotency, deps.clock);
+  installIdempotency(app, deps.idempotency, deps.clock, { maxLeaseMs: deps.config.requestTimeoutMs });
   installRequestMetrics(app, deps.metrics);
   await installOpenApi(app, { version: deps.config.version });
 

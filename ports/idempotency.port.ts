@@ -16,6 +16,8 @@ export type IdempotencyBegin =
 /** Idempotency-Key bookkeeping, per tenant. */
 export interface IdempotencyStore {
   begin(input: { tenant: string; key: string; fingerprint: string; now: Date }): Promise<IdempotencyBegin>;
+  /** Extends the lease of a started key: a key not renewed for a while is presumed abandoned. */
+  renew(input: { tenant: string; key: string; now: Date }): Promise<void>;
   complete(input: { tenant: string; key: string; response: StoredResponse; now: Date }): Promise<void>;
   /** Forgets a started key (the request failed in a way a retry may fix). */
   release(input: { tenant: string; key: string }): Promise<void>;

@@ -6,6 +6,7 @@ import { ValkeyCache } from '../adapters/cache/valkey-cache.adapter.js';
 import { openValkey } from '../adapters/cache/valkey-client.js';
 import { CacheHotMemoryStore } from '../adapters/cache/cache-hot-memory.adapter.js';
 import { valkeyIncarnation } from '../adapters/cache/valkey-incarnation.js';
+import { rateLimitClient, valkeyCircuit } from '../adapters/cache/valkey-circuit.js';
 import { cacheHealth, configuredHealth, databaseHealth } from '../adapters/health/dependency-health.js';
 import { meteredEventStore } from '../adapters/metrics/metered-event-store.js';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.adapter.js';
@@ -60,6 +61,8 @@ export interface Infrastructure {
   readonly config: EnvConfig;
   readonly database: DatabaseHandle;
   readonly valkey?: Valkey;
+  /** Valkey behind the shared circuit, as the rate limiter calls it. */
+  readonly rateLimitRedis?: unknown;
   readonly cache: Cache;
   readonly hotMemory: HotMemoryStores;
   readonly metrics: PrometheusMetrics;
@@ -101,7 +104,8 @@ export function composeInfrastructure(input: { config: EnvConfig; database: Data
   const metrics = input.metrics ?? new PrometheusMetrics();
   const local = new MemoryCache({ metrics });
   const primary = input.valkey ? new ValkeyCache(input.valkey, { metrics }) : undefined;
-  const cache = primary ? new FallbackCache(primary, local, (err) => input.logger?.warn({ err }, 'valkey unavailable: using the in-process cache')) : local;
+  const circuit = valkeyCircuit();
+  const cache = primary ? new FallbackCache(primary, local, (err) => input.logger?.warn({ err }, 'valkey unavailable: using the in-process cache'), circuit) : local;
   // The in-process store lives and dies with the process: one incarnation.
   const processIncarnation = randomUUID();
   const incarnation = input.valkey ? valkeyIncarnation(input.valkey) : () => Promise.resolve(processIncarnation);
@@ -114,7 +118,7 @@ export function composeInfrastructure(input: { config: EnvConfig; database: Data
   return {
     config: input.config,
     database: input.database,
-    ...(input.valkey ? { valkey: input.valkey } : {}),
+    ...(input.valkey ? { valkey: input.valkey, rateLimitRedis: rateLimitClient(input.valkey, circuit) } : {}),
     cache,
     hotMemory,
     metrics,
@@ -147,7 +151,7 @@ export function composeCoreDeps(infra: Infrastructure, local?: InProcessProjecti
     cache: infra.cache,
     metrics: infra.metrics,
     healthChecks: [
-      databaseHealth(database.kind, database.location, () => database.ping()),
+      databaseHealth(database.kind, () => database.ping()),
       cacheHealth(infra.cache, Boolean(infra.valkey), database.kind === 'postgres'),
       configuredHealth('llm', Boolean(config.LLM_API_KEY), 'LLM_API_KEY not set: offline planner'),
       zepSyncHealth(database.db, Boolean(config.ZEP_API_KEY)),
@@ -159,7 +163,7 @@ export function composeCoreDeps(infra: Infrastructure, local?: InProcessProjecti
     projectionStatus: local?.projectionStatus ?? (() => readProjectionStatus(database.db, statusEntries(projections, reactorsFor({})))),
     waitForPosition,
     readFence: createReadFence({ db: database.db, wait: waitForPosition, timeoutMs: config.READ_WAIT_TIMEOUT_MS }),
-    ...(infra.valkey ? { rateLimitRedis: infra.valkey } : {}),
+    ...(infra.rateLimitRedis ? { rateLimitRedis: infra.rateLimitRedis } : {}),
   };
 }
 

@@ -30,12 +30,54 @@ export const redactPaths = [
   '*.clientSecret',
 ];
 
+const CENSOR = '[redacted]';
+// Query parameters that carry credentials: OAuth's code and state, and anything key-like.
+const secretParameter = /^(code|state|sig|signature)$|key|token|secret|password|passwd|credential|auth/i;
+// Path segments that are credentials themselves: the .ics feed's subscription token.
+const secretPaths: ReadonlyArray<[RegExp, string]> = [[/(\/scheduler\/feeds\/)[^/?#]+/, `$1${CENSOR}`]];
+
+/**
+ * A request URL as it may be logged: secrets in the path and in the query replaced. Parameter
+ * names are kept (they help debugging); a URL that cannot be parsed keeps its path only.
+ */
+export function redactRequestUrl(url: string): string {
+  const q = url.indexOf('?');
+  let path = q === -1 ? url : url.slice(0, q);
+  for (const [pattern, replacement] of secretPaths) path = path.replace(pattern, replacement);
+  if (q === -1) return path;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const rawName = eq === -1 ? pair : pair.slice(0, eq);
+      let name: string;
+      try {
+        name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+      } catch {
+        return `${rawName.slice(0, 50)}=${CENSOR}`;
+      }
+      return eq !== -1 && secretParameter.test(name) ? `${rawName}=${CENSOR}` : pair;
+    });
+  return `${path}?${params.join('&')}`;
+}
+
+/** Fastify's request fields, with the URL redacted. */
+const requestSerializer = (req: { method?: string; url?: string; host?: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+  method: req.method,
+  url: typeof req.url === 'string' ? redactRequestUrl(req.url) : req.url,
+  host: req.host ?? req.hostname,
+  remoteAddress: req.ip,
+  remotePort: req.socket?.remotePort,
+});
+
 /** JSON logs to stdout (or the given destination, for tests). */
 export function createLogger(options: { level: string; destination?: NodeJS.WritableStream }): Logger {
   return pino(
     {
       level: options.level,
-      redact: { paths: redactPaths, censor: '[redacted]' },
+      redact: { paths: redactPaths, censor: CENSOR },
+      serializers: { req: requestSerializer },
       base: { service: 'almanac' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

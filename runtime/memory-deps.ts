@@ -16,7 +16,7 @@ import type { EventStore } from '../ports/event-store.port.js';
 import type { ExternalMemorySearch } from '../ports/external-memory.port.js';
 import type { HotMemoryStore } from '../ports/hot-memory.port.js';
 import type { MemoryGenerations } from '../ports/memory-generations.port.js';
-import { liveGroupMemories } from '../queries/memory/hot-memories.query.js';
+import { hotStoreCaughtUp, liveGroupMemories } from '../queries/memory/hot-memories.query.js';
 import { createHotMemoryReader } from '../queries/memory/hot-memory.service.js';
 import { createRecallService } from '../queries/memory/recall.service.js';
 import type { EnvConfig } from './env.config.js';
@@ -87,7 +87,7 @@ export function memoryRouteDeps(
   });
   return {
     recall,
-    hot: createHotMemoryReader({ db: core.db, clock: core.clock, store: options.hotMemory }),
+    hot: createHotMemoryReader({ db: core.db, clock: core.clock, store: options.hotMemory, storeCaughtUp: (tenant) => hotStoreCaughtUp(core.db, tenant) }),
     commands: {
       store: core.eventStore,
       policy: { ...defaultMemoryPolicy, promotionThreshold: config.MEMORY_PROMOTION_THRESHOLD },

@@ -1,3 +1,4 @@
+import { SqlFeedTokenGenerations } from '../adapters/security/feed-token-generations.repository.js';
 import type { Kysely } from 'kysely';
 import { builtinCalendar } from '../adapters/calendar/builtin-calendar.adapter.js';
 import { calendarRouter } from '../adapters/calendar/calendar-router.adapter.js';
@@ -43,6 +44,7 @@ export function schedulerRouteDeps(core: CoreDeps, secretBox: SecretBox, config?
       fence: core.readFence,
     },
     secretBox,
+    feedGenerations: new SqlFeedTokenGenerations(core.db),
     ...(g ? { google: { auth: g, sync: g } } : {}),
   };
 }

@@ -1,6 +1,8 @@
+import { BrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Cache } from '../../ports/cache.port.js';
 import type { HealthResult } from '../../ports/health.port.js';
 import type { MemoryCache } from './memory-cache.adapter.js';
+import { valkeyCircuit } from './valkey-circuit.js';
 
 type Invalidation = { readonly key: string } | { readonly prefix: string };
 
@@ -8,12 +10,12 @@ const MAX_PENDING = 1_000;
 
 /**
  * Valkey first; when it fails, the in-process cache answers (health warns) and Valkey is left
- * alone for `retryAfterMs`. Invalidations made meanwhile are replayed on Valkey when it is
+ * alone while the circuit is open (one failure or timeout opens it; then one caller at a time
+ * probes, the rest do not wait). Invalidations made meanwhile are replayed on Valkey when it is
  * back, before it serves again: otherwise it would return entries invalidated during the
  * outage. Past MAX_PENDING, everything is flushed instead.
  */
 export class FallbackCache implements Cache {
-  private degradedUntil = 0;
   private degraded = false;
   private pending: Invalidation[] = [];
   private overflow = false;
@@ -23,7 +25,7 @@ export class FallbackCache implements Cache {
     private readonly primary: Cache,
     private readonly fallback: MemoryCache,
     private readonly onDegraded: (err: unknown) => void = () => {},
-    private readonly retryAfterMs = 5_000,
+    private readonly circuit: CircuitBreakerPolicy = valkeyCircuit(),
   ) {}
 
   private async recover(): Promise<void> {
@@ -36,16 +38,17 @@ export class FallbackCache implements Cache {
   }
 
   private async run<R>(op: (c: Cache) => Promise<R>, invalidation?: Invalidation): Promise<R> {
-    if (!this.degraded || Date.now() >= this.degradedUntil) {
-      try {
+    try {
+      return await this.circuit.execute(async () => {
         if (this.degraded) await this.recover();
-        return await op(this.primary);
-      } catch (err) {
+        return op(this.primary);
+      });
+    } catch (err) {
+      if (!(err instanceof BrokenCircuitError)) {
         if (!this.degraded) this.onDegraded(err);
-        this.degraded = true;
-        this.degradedUntil = Date.now() + this.retryAfterMs;
         this.lastError = err instanceof Error ? err.message : String(err);
       }
+      this.degraded = true;
     }
     if (invalidation) {
       if (this.pending.length >= MAX_PENDING) this.overflow = true;

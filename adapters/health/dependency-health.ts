@@ -1,12 +1,13 @@
 import type { Cache } from '../../ports/cache.port.js';
 import type { HealthCheck, HealthResult } from '../../ports/health.port.js';
 
-export const databaseHealth = (kind: string, location: string, ping: () => Promise<void>): HealthCheck => ({
+/** Health is public: it names the kind of database only, never its user, host or name. */
+export const databaseHealth = (kind: string, ping: () => Promise<void>): HealthCheck => ({
   name: 'postgres',
   critical: true,
   check: async () => {
     await ping();
-    return { state: 'ok', detail: `${kind} ${location}` };
+    return { state: 'ok', detail: kind };
   },
 });
 

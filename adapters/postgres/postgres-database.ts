@@ -10,6 +10,8 @@ import { MEMORY_GENERATION_CHANNEL } from '../../ports/memory-generations.port.j
 import { AnnouncedGenerations } from './announced-generations.adapter.js';
 
 const CHANNEL = 'almanac_events';
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 1_000;
 
 export interface PostgresOptions {
   readonly url: string;
@@ -18,7 +20,11 @@ export interface PostgresOptions {
   readonly listen?: boolean;
   readonly pollIntervalMs?: number;
   readonly onError?: (err: Error) => void;
+  /** How long a request waits for a connection before failing (default 5 s). */
+  readonly connectTimeoutMs?: number;
 }
+
+const ignoreCheckedOutError = (): void => undefined;
 
 /** Strips credentials from a connection URL so it can be logged or shown. */
 export function redactUrl(url: string): string {
@@ -38,8 +44,18 @@ const arrayTypes = {
 };
 
 export async function openPostgres(options: PostgresOptions): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    // A stalled or unreachable server fails the request (503) instead of queueing it forever.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    keepAlive: true,
+  });
   pool.on('error', (err) => options.onError?.(err)); // idle client lost: the pool replaces it
+  // A checked-out client has no listener of the pool's (between the statements of a
+  // transaction, say): its 'error' would be unhandled and end the process. The statement in
+  // flight, or the next one, fails on its own, and the pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', ignoreCheckedOutError));
   const wake = new WakeChannel(async (position) => {
     await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, String(position)]);
   });
@@ -108,12 +124,14 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
 
 /**
  * A dedicated connection that LISTENs (appends, memory generations), reconnecting with backoff
- * when it drops.
+ * when it drops. While it is away, generations are unknown (readers ask the database) and the
+ * event readers poll; on reconnect they are woken to look at what they missed.
  */
 class Listener {
   private client: pg.Client | undefined;
   private stopped = false;
-  private retryMs = 100;
+  private retryScheduled = false;
+  private retryMs = RETRY_MIN_MS;
 
   constructor(
     private readonly url: string,
@@ -123,7 +141,7 @@ class Listener {
   ) {}
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new pg.Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: 5_000 });
     client.on('notification', (msg) => {
       if (msg.channel === MEMORY_GENERATION_CHANNEL) {
         this.generations.announce(msg.payload ?? '');
@@ -134,32 +152,47 @@ class Listener {
     });
     client.on('error', (err) => {
       this.onError?.(err);
-      this.reconnect();
+      this.lost(client);
     });
-    client.on('end', () => this.reconnect());
+    client.on('end', () => this.lost(client));
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}; LISTEN ${MEMORY_GENERATION_CHANNEL}`);
-      this.generations.connected();
-      this.client = client;
-      this.retryMs = 100;
-      // Anything appended while we were away: wake readers so they look.
-      this.wake.deliver(Number.MAX_SAFE_INTEGER);
     } catch (err) {
       this.onError?.(err as Error);
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
-      this.reconnect();
+      this.scheduleRetry();
+      return;
     }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.generations.connected();
+    this.client = client;
+    this.retryMs = RETRY_MIN_MS;
+    // Anything appended while we were away: wake readers so they look.
+    this.wake.deliver(Number.MAX_SAFE_INTEGER);
   }
 
-  private reconnect(): void {
-    this.generations.disconnected();
-    if (this.stopped) return;
+  /** `client` dropped ('error' and 'end' both arrive; a stale client's are ignored). */
+  private lost(client: pg.Client): void {
+    if (this.client !== client) return;
     this.client = undefined;
+    this.generations.disconnected();
+    client.end().catch(() => undefined);
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.retryScheduled) return;
+    this.retryScheduled = true;
     const delay = this.retryMs;
-    this.retryMs = Math.min(this.retryMs * 2, 5_000);
+    // Capped low: the service should be whole again within a second of Postgres returning.
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
     setTimeout(() => {
+      this.retryScheduled = false;
       if (!this.stopped && !this.client) void this.start();
     }, delay).unref();
   }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { Mutex } from 'async-mutex';
 import pg from 'pg';
 import type { ProjectionLock } from '../../ports/projection-lock.port.js';
 
@@ -17,6 +18,8 @@ export class PostgresProjectionLock implements ProjectionLock {
   private connecting: Promise<pg.Client> | undefined;
   private readonly held = new Set<string>();
   private readonly lostListeners = new Set<() => void>();
+  // Every runner asks at once; one statement at a time on the one session (pg deprecates queueing).
+  private readonly statements = new Mutex();
   private closed = false;
 
   constructor(
@@ -31,10 +34,14 @@ export class PostgresProjectionLock implements ProjectionLock {
 
   async tryAcquire(key: string): Promise<boolean> {
     if (this.held.has(key)) return true;
-    const client = await this.session();
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [NAMESPACE, key]);
-    if (rows[0]?.ok) this.held.add(key);
-    return this.held.has(key);
+    return this.statements.runExclusive(async () => {
+      if (this.held.has(key)) return true;
+      const client = await this.session();
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [NAMESPACE, key]);
+      // Only if that session is still ours: a lock taken on a session that died meanwhile is gone.
+      if (rows[0]?.ok && this.client === client) this.held.add(key);
+      return this.held.has(key);
+    });
   }
 
   holds(key: string): boolean {
@@ -42,8 +49,10 @@ export class PostgresProjectionLock implements ProjectionLock {
   }
 
   async release(key: string): Promise<void> {
-    if (!this.held.delete(key) || !this.client) return;
-    await this.client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [NAMESPACE, key]);
+    if (!this.held.delete(key)) return;
+    await this.statements.runExclusive(async () => {
+      await this.client?.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [NAMESPACE, key]);
+    });
   }
 
   onLost(listener: () => void): () => void {
@@ -66,7 +75,7 @@ export class PostgresProjectionLock implements ProjectionLock {
     if (this.closed) return Promise.reject(new Error('projection lock is closed'));
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: `almanac-projections ${this.ownerId}` });
+      const client = new pg.Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: 5_000, application_name: `almanac-projections ${this.ownerId}` });
       client.on('error', (err) => {
         this.onError?.(err);
         this.lost(client);

@@ -29,6 +29,9 @@ export class AesGcmSecretBox implements SecretBox {
   open(sealed: string, context = ''): string {
     const parts = sealed.split('.');
     if (parts.length !== 4 || parts[0] !== VERSION) throw new AppError('SECRET_BOX.INVALID', 'not a sealed secret');
+    // base64url decoding skips what it cannot read: only exactly what seal wrote is accepted
+    // (a sealed feed token with junk appended must not open).
+    if (!parts.slice(1).every(canonical)) throw new AppError('SECRET_BOX.INVALID', 'not a sealed secret');
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(parts[1]!, 'base64url'));
       decipher.setAAD(Buffer.from(context, 'utf8'));
@@ -39,6 +42,8 @@ export class AesGcmSecretBox implements SecretBox {
     }
   }
 }
+
+const canonical = (part: string): boolean => /^[A-Za-z0-9_-]*$/.test(part) && Buffer.from(part, 'base64url').toString('base64url') === part;
 
 /** Used when ALMANAC_SECRET_KEY is absent: features storing secrets answer 503. */
 export class UnavailableSecretBox implements SecretBox {

@@ -3,13 +3,16 @@ import type { Database } from '../../ports/database.schema.js';
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../ports/idempotency.port.js';
 
 export interface IdempotencyTimings {
-  /** A first attempt still "in progress" after this long is presumed dead and may be retried. */
+  /**
+   * A first attempt in progress that has not renewed its lease for this long is presumed dead
+   * (its process crashed) and a retry takes the key over. The owner renews far more often.
+   */
   readonly staleAfterMs: number;
   /** Keys older than this are forgotten: the key may be reused for anything. */
   readonly retainMs: number;
 }
 
-const defaults: IdempotencyTimings = { staleAfterMs: 60_000, retainMs: 24 * 3_600_000 };
+const defaults: IdempotencyTimings = { staleAfterMs: 5_000, retainMs: 24 * 3_600_000 };
 
 export class SqlIdempotencyStore implements IdempotencyStore {
   private readonly timings: IdempotencyTimings;
@@ -33,12 +36,13 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     if (!row) return this.begin(input); // released between our insert and select
     const age = now.getTime() - row.created_at.getTime();
     const expired = age > this.timings.retainMs;
-    const abandoned = row.state === 'in_progress' && age > this.timings.staleAfterMs;
+    const lastSign = (row.renewed_at ?? row.created_at).getTime();
+    const abandoned = row.state === 'in_progress' && now.getTime() - lastSign > this.timings.staleAfterMs;
     if (expired || abandoned) {
       // Take over only if nobody else did (compare-and-set on created_at).
       const taken = await this.db
         .updateTable('idempotency_keys')
-        .set({ fingerprint, state: 'in_progress', status_code: null, content_type: null, body: null, created_at: now, completed_at: null })
+        .set({ fingerprint, state: 'in_progress', status_code: null, content_type: null, body: null, created_at: now, completed_at: null, renewed_at: null })
         .where('tenant', '=', tenant)
         .where('key', '=', key)
         .where('created_at', '=', row.created_at)
@@ -49,6 +53,16 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     if (row.state === 'in_progress' || row.status_code === null || row.body === null) return { outcome: 'in_progress' };
     const response: StoredResponse = { statusCode: row.status_code, contentType: row.content_type, body: row.body };
     return { outcome: 'replay', response };
+  }
+
+  async renew(input: { tenant: string; key: string; now: Date }): Promise<void> {
+    await this.db
+      .updateTable('idempotency_keys')
+      .set({ renewed_at: input.now })
+      .where('tenant', '=', input.tenant)
+      .where('key', '=', input.key)
+      .where('state', '=', 'in_progress')
+      .execute();
   }
 
   async complete(input: { tenant: string; key: string; response: StoredResponse; now: Date }): Promise<void> {

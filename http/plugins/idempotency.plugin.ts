@@ -20,8 +20,20 @@ const fingerprintOf = (request: FastifyRequest): string =>
  * request is refused (422 IDEMPOTENCY.KEY_REUSED). Runs after validation, so rejected input
  * never claims a key.
  */
-export function installIdempotency(app: FastifyInstance, store: IdempotencyStore, clock: Clock): void {
+export function installIdempotency(
+  app: FastifyInstance,
+  store: IdempotencyStore,
+  clock: Clock,
+  options: { renewEveryMs?: number; maxLeaseMs?: number } = {},
+): void {
   const started = new WeakMap<FastifyRequest, { tenant: string; key: string }>();
+  // The key's lease, renewed while the request runs (well inside the store's stale time): if
+  // this process dies, renewals stop and a retry takes the key over within seconds.
+  const renewals = new WeakMap<FastifyRequest, NodeJS.Timeout>();
+  const stopRenewing = (request: FastifyRequest) => {
+    clearInterval(renewals.get(request));
+    renewals.delete(request);
+  };
   app.addHook('preHandler', async (request, reply) => {
     if (safeMethods.has(request.method) || !request.auth) return;
     const key = idempotencyKeyOf(request);
@@ -34,13 +46,22 @@ export function installIdempotency(app: FastifyInstance, store: IdempotencyStore
     const tenant = request.auth.tenant;
     const begun = await store.begin({ tenant, key, fingerprint: fingerprintOf(request), now: clock.now() });
     switch (begun.outcome) {
-      case 'started':
+      case 'started': {
         started.set(request, { tenant, key });
+        // Never past the handler timeout, whatever happens to the response hooks.
+        const until = Date.now() + (options.maxLeaseMs ?? 30_000);
+        const timer = setInterval(() => {
+          if (Date.now() > until) return stopRenewing(request);
+          store.renew({ tenant, key, now: clock.now() }).catch((err: unknown) => request.log.warn({ err }, 'idempotency lease renewal failed'));
+        }, options.renewEveryMs ?? 1_000);
+        timer.unref();
+        renewals.set(request, timer);
         return;
+      }
       case 'mismatch':
         throw new AppError('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used with a different request.');
       case 'in_progress':
-        throw new AppError('IDEMPOTENCY.IN_PROGRESS', 'A request with this Idempotency-Key is still being processed.');
+        throw new AppError('IDEMPOTENCY.IN_PROGRESS', 'A request with this Idempotency-Key is still being processed.', { retryAfterSeconds: 1 });
       case 'replay': {
         const { response } = begun;
         reply.code(response.statusCode).header('idempotent-replayed', 'true');
@@ -49,7 +70,9 @@ export function installIdempotency(app: FastifyInstance, store: IdempotencyStore
       }
     }
   });
+  app.addHook('onResponse', async (request) => stopRenewing(request));
   app.addHook('onSend', async (request, reply, payload) => {
+    stopRenewing(request);
     const claim = started.get(request);
     if (!claim) return payload;
     started.delete(request);

@@ -37,9 +37,14 @@ const pathOf = (instancePath: string | undefined): string =>
 // dependency is down, which is a 503 the client may retry, not a bug.
 const unavailableCodes = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|08\d{3}|57P0[1-3])$/;
 
+// node-postgres reports a lost or unobtainable connection without a code, by these messages.
+const connectionLostMessages =
+  /^(Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable)$/;
+
 const isUnavailable = (error: unknown): boolean => {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && unavailableCodes.test(code)) return true;
+  if (error instanceof Error && code === undefined && connectionLostMessages.test(error.message)) return true;
   return error instanceof AggregateError && error.errors.some(isUnavailable);
 };
 

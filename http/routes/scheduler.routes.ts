@@ -17,17 +17,20 @@ import { commandContext } from '../command-context.js';
 import { requireAuth } from '../plugins/authentication.plugin.js';
 import { awaitMinPosition, minPositionQuery, positionField } from '../read-your-writes.js';
 import { googleAuthRoutes } from './google-auth.routes.js';
+import { CalendarFeedTokens } from '../calendar-feed-token.js';
+import type { FeedTokenGenerations } from '../../ports/feed-tokens.port.js';
 
 /** What the scheduler routes need beyond the core. */
 export interface SchedulerRouteDeps {
   readonly commands: SchedulerCommandDeps;
   /** Seals .ics feed tokens; without a key the public feed URL is unavailable. */
   readonly secretBox?: SecretBox;
+  /** Feed token generations (rotation); without them, feed URLs cannot be revoked. */
+  readonly feedGenerations?: FeedTokenGenerations;
   /** Google Calendar (when configured): OAuth flow and incremental sync. */
   readonly google?: { readonly auth: CalendarAuth; readonly sync: CalendarSync };
 }
 
-const FEED_CONTEXT = 'scheduler:ics-feed';
 const DAY_MS = 86_400_000;
 const dateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
@@ -119,6 +122,10 @@ const sprintAnalysisSchema = z
 
 /** Scheduler: SchedulePlan, the calendar (built-in or Google), manual moves, runs and sprints. */
 export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async (app, deps) => {
+  const feedTokens = () => {
+    if (!deps.secretBox?.available) throw new AppError('SECRET_BOX.UNAVAILABLE', 'Set ALMANAC_SECRET_KEY to publish a feed URL.');
+    return new CalendarFeedTokens(deps.secretBox, deps.feedGenerations);
+  };
   const cmd = deps.commands;
   if (deps.google) await app.register(googleAuthRoutes, { store: cmd.store, auth: deps.google.auth });
   const google = deps.google;
@@ -420,12 +427,21 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
         response: { 200: z.object({ path: z.string() }) },
       },
     },
-    async (request) => {
-      const tenant = requireAuth(request).tenant;
-      if (!deps.secretBox?.available) throw new AppError('SECRET_BOX.UNAVAILABLE', 'Set ALMANAC_SECRET_KEY to publish a feed URL.');
-      const token = Buffer.from(deps.secretBox.seal(tenant, FEED_CONTEXT)).toString('base64url');
-      return { path: `/api/v1/scheduler/feeds/${token}.ics` };
+    async (request) => ({ path: await feedTokens().pathFor(requireAuth(request).tenant) }),
+  );
+
+  app.post(
+    '/scheduler/calendar/feed-url/rotate',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        operationId: 'rotateCalendarFeedUrl',
+        description: 'Revokes every .ics subscription path issued so far (a leaked one) and answers the new one.',
+        tags: ['scheduler'],
+        response: { 200: z.object({ path: z.string() }) },
+      },
     },
+    async (request) => ({ path: await feedTokens().rotate(requireAuth(request).tenant) }),
   );
 
   app.get(
@@ -441,13 +457,7 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
       },
     },
     async (request, reply) => {
-      if (!deps.secretBox?.available) throw new AppError('SECRET_BOX.UNAVAILABLE', 'No secret key configured.');
-      let tenant: string;
-      try {
-        tenant = deps.secretBox.open(Buffer.from(request.params.token.replace(/\.ics$/, ''), 'base64url').toString(), FEED_CONTEXT);
-      } catch {
-        throw new AppError('CALENDAR_FEED.NOT_FOUND', 'No such feed.');
-      }
+      const tenant = await feedTokens().tenantOf(request.params.token);
       const now = request.server.core.clock.now().getTime();
       const ics = await calendarFeed(request.server.core.db, tenant, { from: new Date(now - 30 * DAY_MS), to: new Date(now + 366 * DAY_MS) });
       return reply.type('text/calendar; charset=utf-8').send(ics);

@@ -112,6 +112,10 @@ export class ProjectionRunner {
       } catch (err) {
         if (signal.aborted) break;
         this.loaded = false;
+        if (isAppError(err) && err.code === 'PROJECTION.OWNERSHIP_LOST') {
+          this.s.logger.warn({ projection: this.name }, 'projection lock lost: stopped applying, taking ownership again');
+          continue;
+        }
         if (isAppError(err) && err.code === 'PROJECTION.CHECKPOINT_MOVED') {
           this.s.logger.info({ projection: this.name }, 'checkpoint moved (rebuild swap or takeover): reloading');
           continue;
@@ -201,7 +205,7 @@ export class ProjectionRunner {
       await this.commit(projection, events, to);
       return;
     } catch (err) {
-      if (isAppError(err) && err.code === 'PROJECTION.CHECKPOINT_MOVED') throw err;
+      if (isOwnershipChange(err)) throw err;
       this.s.logger.warn({ projection: this.name, err: describe(err) }, 'batch failed: retrying event by event');
     }
     // One event per transaction finds the failing event and commits everything before it.
@@ -212,6 +216,7 @@ export class ProjectionRunner {
   }
 
   private async commit(projection: Projection, events: readonly RecordedEvent[], to: number): Promise<void> {
+    this.ensureOwned();
     await applyBatch(
       this.s.db,
       { projection, schema: 'public' },
@@ -222,6 +227,7 @@ export class ProjectionRunner {
 
   private async reactBatch(reactor: Reactor, events: readonly RecordedEvent[], to: number, signal: AbortSignal): Promise<void> {
     for (const event of events) {
+      this.ensureOwned();
       await this.withRetries(event, signal, () => reactor.handle(event, { signal, db: this.s.db }));
       await advanceCheckpoint(this.s.db, 'public', {
         name: this.name,
@@ -237,6 +243,15 @@ export class ProjectionRunner {
       await advanceCheckpoint(this.s.db, 'public', { name: this.name, from: this.persisted, to, events: 0 });
       this.advanced(to, 0);
     }
+  }
+
+  /**
+   * The lock's session died (Postgres restarted, the backend was terminated): another worker
+   * may own this projection already, so stop before the next commit or side effect. The
+   * checkpoint's compare-and-set catches a commit already on its way.
+   */
+  private ensureOwned(): void {
+    if (!this.owned) throw new AppError('PROJECTION.OWNERSHIP_LOST', 'the projection lock was lost', { name: this.name });
   }
 
   private advanced(to: number, events: number): void {
@@ -256,7 +271,7 @@ export class ProjectionRunner {
         await work();
         return;
       } catch (err) {
-        if (isAppError(err) && err.code === 'PROJECTION.CHECKPOINT_MOVED') throw err;
+        if (isOwnershipChange(err)) throw err;
         lastError = err;
         if (attempt < this.s.retry.attempts) await sleep(this.backoff(attempt), signal);
       }
@@ -315,5 +330,9 @@ export class ProjectionRunner {
     return exp / 2 + Math.random() * (exp / 2);
   }
 }
+
+/** Not a failure of the event: someone else owns the projection now (or may). */
+const isOwnershipChange = (err: unknown): boolean =>
+  isAppError(err) && (err.code === 'PROJECTION.CHECKPOINT_MOVED' || err.code === 'PROJECTION.OWNERSHIP_LOST');
 
 const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -41,3 +41,35 @@ export async function liveGroupMemories(db: Kysely<Database>, group: HotGroup, n
       : [],
   );
 }
+
+const HOT_REACTOR = 'memory.hot-memory';
+const MEMORIES = 'memory.memories';
+
+/**
+ * Has the hot-memory reactor handled every memory event of `tenant` that the memories read
+ * model holds? If not (the reactor is behind: Valkey stalled or down, the worker restarting),
+ * the hot store may lack what Postgres already answers, and must not be read.
+ */
+export async function hotStoreCaughtUp(db: Kysely<Database>, tenant: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('projection_checkpoints as hot')
+    .innerJoin('projection_checkpoints as mem', (j) => j.on('mem.name', '=', MEMORIES))
+    .where('hot.name', '=', HOT_REACTOR)
+    .select((eb) =>
+      eb
+        .not(
+          eb.exists(
+            eb
+              .selectFrom('events')
+              .select('events.position')
+              .where('events.tenant', '=', tenant)
+              .where('events.type', 'in', ['MemoryRecorded', 'MemoryForgotten'])
+              .whereRef('events.position', '>', 'hot.position')
+              .whereRef('events.position', '<=', 'mem.position'),
+          ),
+        )
+        .as('caught_up'),
+    )
+    .executeTakeFirst();
+  return row?.caught_up === true;
+}

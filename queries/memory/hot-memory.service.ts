@@ -28,12 +28,22 @@ export interface HotMemoryReader {
  * group, is recent enough for `minPosition` and is not missing older memories the answer
  * needs; otherwise from the memories read model, which always knows.
  */
-export function createHotMemoryReader(deps: { readonly db: Kysely<Database>; readonly clock: Clock; readonly store: HotMemoryStore }): HotMemoryReader {
+export function createHotMemoryReader(deps: {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly store: HotMemoryStore;
+  /**
+   * Asked before the store (never after: the store must already hold what Postgres held then):
+   * false while the writer of the store is behind the read model for this tenant.
+   */
+  readonly storeCaughtUp?: (tenant: string) => Promise<boolean>;
+}): HotMemoryReader {
   return {
     async read(group, request) {
       const now = deps.clock.now();
+      const trusted = deps.storeCaughtUp ? await deps.storeCaughtUp(group.tenant) : true;
       // Unreachable counts as "not held": Postgres answers, the cache's health already warns.
-      const snapshot = await deps.store.read(group).catch(() => undefined);
+      const snapshot = trusted ? await deps.store.read(group).catch(() => undefined) : undefined;
       if (snapshot && (request.minPosition === undefined || snapshot.position >= request.minPosition)) {
         const memories = newestLive(snapshot, now, request.limit);
         if (memories) return { memories, source: 'hot' };

@@ -1,3 +1,4 @@
+import { valkeyCircuit } from '../../adapters/cache/valkey-circuit.js';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FallbackCache } from '../../adapters/cache/fallback-cache.adapter.js';
@@ -99,7 +100,7 @@ describe('FallbackCache', () => {
     clients.push(client);
     const real = new ValkeyCache(client, { namespace: ns() });
     const flaky = flakyCache(real, false);
-    const cache = new FallbackCache(flaky, new MemoryCache(), undefined, 0);
+    const cache = new FallbackCache(flaky, new MemoryCache(), undefined, valkeyCircuit({ halfOpenAfterMs: 0 }));
     await cache.set('acme:recall:1', 'old', 60);
     flaky.down = true;
     await cache.deleteByPrefix('acme:recall:');

@@ -32,6 +32,17 @@ describe('SqlIdempotencyStore', () => {
     expect(await store.begin({ tenant: 'acme', key: 'k2', fingerprint: 'f', now: new Date(t0.getTime() + 500) })).toEqual({ outcome: 'in_progress' });
     expect(await store.begin({ tenant: 'acme', key: 'k2', fingerprint: 'f', now: new Date(t0.getTime() + 5_000) })).toEqual({ outcome: 'started' });
   });
+  it('a renewed lease keeps the key; one not renewed past the stale time is taken over', async () => {
+    const store = new SqlIdempotencyStore(db.handle.db, { staleAfterMs: 5_000 });
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    expect(await store.begin({ tenant: 'acme', key: 'lease', fingerprint: 'f', now: t0 })).toEqual({ outcome: 'started' });
+    await store.renew({ tenant: 'acme', key: 'lease', now: at(4_000) });
+    expect(await store.begin({ tenant: 'acme', key: 'lease', fingerprint: 'f', now: at(8_000) })).toEqual({ outcome: 'in_progress' });
+    expect(await store.begin({ tenant: 'acme', key: 'lease', fingerprint: 'f', now: at(9_500) })).toEqual({ outcome: 'started' });
+    // the taker's lease starts afresh
+    expect(await store.begin({ tenant: 'acme', key: 'lease', fingerprint: 'f', now: at(12_000) })).toEqual({ outcome: 'in_progress' });
+  });
   it('forgets keys after the retention period', async () => {
     const store = new SqlIdempotencyStore(db.handle.db, { retainMs: 60_000 });
     const t0 = new Date('2026-01-01T00:00:00Z');

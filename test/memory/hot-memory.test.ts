@@ -1,3 +1,4 @@
+import { valkeyCircuit } from '../../adapters/cache/valkey-circuit.js';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CacheHotMemoryStore } from '../../adapters/cache/cache-hot-memory.adapter.js';
@@ -226,7 +227,7 @@ describe('hot-memory reactor and store', () => {
     const reader = createHotMemoryReader({
       db: f.db,
       clock: f.clock,
-      store: new CacheHotMemoryStore(new FallbackCache(new ValkeyCache(dead), new MemoryCache(), undefined, 60_000), valkeyIncarnation(dead)),
+      store: new CacheHotMemoryStore(new FallbackCache(new ValkeyCache(dead), new MemoryCache(), undefined, valkeyCircuit({ halfOpenAfterMs: 60_000 })), valkeyIncarnation(dead)),
     });
     expect(await reader.read(session('hot-down', 's1'), { limit: 10 })).toMatchObject({ source: 'postgres', memories: [{ content: 'while valkey is down' }] });
 

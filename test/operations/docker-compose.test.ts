@@ -34,14 +34,21 @@ const substitute = (value: string) =>
     .replace(/\$\{ALMANAC_BOOTSTRAP_KEY:\?[^}]*\}/g, 'a-bootstrap-key-of-at-least-24-chars')
     .replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
 
-const appEnvNames = new Set([...Object.keys(envSchema.shape), 'NODE_OPTIONS']);
+// OWNER_DATABASE_URL / APP_DB_PASSWORD: read by the api's start command (db app-role), not the app.
+const appEnvNames = new Set([...Object.keys(envSchema.shape), 'NODE_OPTIONS', 'OWNER_DATABASE_URL', 'APP_DB_PASSWORD']);
 
 describe('docker-compose.yml', () => {
   it('has Postgres 17, Valkey 8.1, the API and a worker', () => {
     expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'valkey', 'worker']);
     expect(services.postgres!.image).toBe('postgres:17');
     expect(services.valkey!.image).toBe('valkey/valkey:8.1');
-    expect(services.api!.command).toEqual(['node', 'bin/almanac.js', 'serve', '--no-projections']);
+    const api = services.api!.command!;
+    expect(api.slice(0, 2)).toEqual(['sh', '-c']);
+    // grants as the owner, then serves as the app role
+    // (compose turns $$ into $ for the shell)
+    expect(api[2]!.replaceAll('$$', '$')).toMatch(/^DATABASE_URL="\$OWNER_DATABASE_URL" node bin\/almanac\.js db app-role --password "\$APP_DB_PASSWORD" && exec node bin\/almanac\.js serve --no-projections$/);
+    expect(services.api!.environment!.DATABASE_URL).toMatch(/^postgres:\/\/almanac_app:/);
+    expect(services.worker!.environment!.DATABASE_URL).toMatch(/^postgres:\/\/almanac_app:/);
     expect(services.worker!.command).toEqual(['node', 'bin/almanac.js', 'worker']);
   });
   it('gives every service a health check, a restart policy and a memory limit within budget', () => {

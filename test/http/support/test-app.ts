@@ -36,8 +36,8 @@ export interface TestAppOptions {
   readonly env?: Record<string, string>;
   /** Replace or add deps (e.g. a fake LLM) before the app is built. */
   readonly overrides?: (deps: AppDeps, infra: Infrastructure) => AppDeps;
-  /** Use the test Valkey (TEST_VALKEY_URL) for the cache and rate-limit counters. */
-  readonly valkey?: boolean;
+  /** Use the test Valkey (TEST_VALKEY_URL), or the one at this URL, for the cache and rate-limit counters. */
+  readonly valkey?: boolean | string;
   /** Runs before `ready()`: register test-only routes here. */
   readonly beforeReady?: (app: FastifyInstance) => Promise<void>;
 }
@@ -46,7 +46,8 @@ export interface TestAppOptions {
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database === 'pglite' ? await pgliteTestDatabase() : await serverTestDatabase();
   const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '0', READ_WAIT_TIMEOUT_MS: '500', ...options.env });
-  const valkey = options.valkey ? openValkey(process.env.TEST_VALKEY_URL ?? 'redis://127.0.0.1:6379') : undefined;
+  const valkeyUrl = typeof options.valkey === 'string' ? options.valkey : (process.env.TEST_VALKEY_URL ?? 'redis://127.0.0.1:6379');
+  const valkey = options.valkey ? openValkey(valkeyUrl) : undefined;
   const infra = composeInfrastructure({
     config,
     database: database.handle,
