@@ -113,7 +113,7 @@ export function installProblemDetails(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error, request);
     if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'request failed');
-    else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
+    else request.log.debug({ code: problem.code, status: problem.status }, 'request rejected'); // the request line has the status
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>
