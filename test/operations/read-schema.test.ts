@@ -6,6 +6,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderViewTable } from '../../migrations/read-schema.comments.js';
 import { readSchemaDocs } from '../../migrations/read-schema.docs.js';
+import { sql } from 'kysely';
+import { sprintAnalysis } from '../../queries/scheduler/scheduler-views.query.js';
 import { runCli } from '../http/support/cli-harness.js';
 import { serverTestDatabase, serverUrl, type TestDatabase } from '../support/test-database.js';
 
@@ -76,6 +78,44 @@ describe('schema read through psql as the read role', () => {
   it('says when it changes a role that already exists', async () => {
     const { out } = await runCli(['db', 'read-role', '--role', role, '--password', password], { DATABASE_URL: db.url! });
     expect(out).toMatch(new RegExp(`^role ${role} existed: changed its password and settings`));
+  });
+});
+
+describe('derived read views', () => {
+  const at = '2026-03-02T10:00:00Z';
+  const block = (id: string, task: string, start: string, hours: number, billable: boolean, status = 'scheduled') =>
+    sql`INSERT INTO calendar_blocks (tenant, block_id, plan_id, task_id, run_id, billable, start_at, end_at, calendar_id, status, position, updated_at)
+        VALUES ('acme', ${id}, 'p1', ${task}, 'r1', ${billable}, ${start}::timestamptz, ${start}::timestamptz + make_interval(hours => ${hours}), 'builtin', ${status}, 1, ${at})`.execute(db.handle.db);
+
+  beforeAll(async () => {
+    const d = db.handle.db;
+    await sql`INSERT INTO sprints (tenant, sprint_id, name, start_date, end_date, capacity_hours, billable_target, runway_weeks, position, created_at, updated_at)
+      VALUES ('acme', 's1', 'March', '2026-03-02', '2026-03-06', 10, null, 8, 1, ${at}, ${at})`.execute(d);
+    for (const task of ['t1', 't2', 't3']) {
+      await sql`INSERT INTO plan_tasks (tenant, plan_id, task_id, step_id, ordinal, title, description, estimated_hours, estimated_hours_raw, depends_on, billable, priority, acceptance_checks)
+        VALUES ('acme', 'p1', ${task}, ${task}, 1, ${task}, '', 1, 1, '{}', true, 3, '[]')`.execute(d);
+    }
+    await block('b1', 't1', '2026-03-02T09:00:00Z', 3, true);
+    await block('b2', 't2', '2026-03-06T23:00:00Z', 2, false); // last day, late evening
+    await block('b3', 't2', '2026-03-07T09:00:00Z', 4, true); // the day after the sprint
+    await block('b4', 't3', '2026-03-03T09:00:00Z', 5, true, 'cancelled');
+    await sql`INSERT INTO execution_runs (tenant, run_identifier, stream_id, plan_id, task_id, started_at, status, created_at, updated_at)
+      VALUES ('acme', 'run-1', 'execution-1', 'p1', 't1', ${at}, 'completed', ${at}, ${at})`.execute(d);
+  });
+
+  it('read.sprint_analysis answers what GET /scheduler/sprints/{id} computes', async () => {
+    const api = await sprintAnalysis(db.handle.db, 'acme', 's1');
+    const [row] = await psql(`SELECT scheduled_hours, billable_hours, billable_share, utilisation, required_billable_share, compliant, start_date FROM sprint_analysis WHERE sprint_id = 's1'`);
+    expect(row).toEqual([api!.scheduledHours, api!.billableHours, api!.billableShare, api!.utilisation, api!.requiredBillableShare, api!.compliant ? 't' : 'f', '2026-03-02'].map(String));
+    expect(row!.slice(0, 2)).toEqual(['5', '3']);
+  });
+
+  it('read.plan_tasks carries each task\'s status: the latest run, else scheduled or planned', async () => {
+    expect(await psql(`SELECT task_id, status FROM plan_tasks WHERE plan_id = 'p1' ORDER BY task_id`)).toEqual([
+      ['t1', 'completed'],
+      ['t2', 'scheduled'],
+      ['t3', 'planned'],
+    ]);
   });
 });
 
