@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../runtime/env.config.js';
+import { almanacPackage } from '../runtime/package-root.js';
+import { databaseLocation } from '../runtime/open-database.js';
 import { defaultCliContext, UsageError, type CliContext } from './cli-context.js';
 import { registerMigrate } from './commands/migrate.command.js';
 import { registerEvents } from './commands/events.command.js';
@@ -15,8 +17,13 @@ import { registerExperiment } from './commands/experiment.command.js';
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('almanac')
     .description('Almanac: event-sourced planning and memory')
+    .version(almanacPackage().version, '-V, --version', 'print the Almanac version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) });
+  // Every command acts on one database; say which, so a wrong directory or URL shows at once.
+  program.hook('preAction', () => {
+    ctx.err.write(`almanac: database ${databaseLocation(ctx.config())}\n`);
+  });
   registerMigrate(program, ctx);
   registerEvents(program, ctx);
   registerServe(program, ctx);

@@ -12,6 +12,7 @@ import * as m1129_0020 from './2026_11_29_0020_zep_in_flight.js';
 import * as m1129_0021 from './2026_11_29_0021_recall_speed.js';
 import * as m1129_0022 from './2026_11_29_0022_memory_generation_event.js';
 import * as m1129_0023 from './2026_11_29_0023_zep_sync_forgotten.js';
+import * as m1204_0001 from './2026_12_04_0001_read_schema_v2.js';
 import * as m1204_0015 from './2026_12_04_0015_idempotency_lease.js';
 import * as m1204_0016 from './2026_12_04_0016_erase_event_definer.js';
 import * as m1204_0017 from './2026_12_04_0017_calendar_feed_generations.js';
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0021_recall_speed': m1129_0021,
   '2026_11_29_0022_memory_generation_event': m1129_0022,
   '2026_11_29_0023_zep_sync_forgotten': m1129_0023,
+  '2026_12_04_0001_read_schema_v2': m1204_0001,
   '2026_12_04_0015_idempotency_lease': m1204_0015,
   '2026_12_04_0016_erase_event_definer': m1204_0016,
   '2026_12_04_0017_calendar_feed_generations': m1204_0017,

@@ -204,7 +204,7 @@ export interface Runtime extends Infrastructure {
 }
 
 export async function openRuntime(config: EnvConfig, options: { logger?: Logger; listen?: boolean } = {}): Promise<Runtime> {
-  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const database = await openDatabase(config, {
     listen: options.listen ?? true,
     migrate: true,

@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
 const optionalUrl = z.url().optional();
@@ -17,6 +18,7 @@ export const envSchema = z.object({
   VALKEY_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional()),
   PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALMANAC_BOOTSTRAP_KEY: z.preprocess(emptyToUndefined, z.string().min(24, 'must be at least 24 characters').optional()),
   ALMANAC_SECRET_KEY: z.preprocess(
@@ -52,7 +54,10 @@ export const envSchema = z.object({
   GOOGLE_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
   GOOGLE_REDIRECT_URI: z.preprocess(emptyToUndefined, optionalUrl),
   GOOGLE_API_ROOT_URL: z.preprocess(emptyToUndefined, optionalUrl),
-  ALMANAC_TIMEZONE: z.string().min(1).default('UTC'),
+  ALMANAC_TIMEZONE: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA timezone name like Europe/Berlin or UTC')
+    .default('UTC'),
   REFLECTION_SCHEDULE: bool.default(true),
   REFLECTION_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('18:00'),
   REFLECTION_WEEKLY_AT: z
@@ -66,7 +71,7 @@ export type EnvConfig = z.infer<typeof envSchema>;
 export class ConfigError extends Error {
   readonly code = 'CONFIG.INVALID';
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`invalid configuration: ${problems.join('; ')}`);
   }
 }
 

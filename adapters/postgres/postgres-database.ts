@@ -37,6 +37,22 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Connects once and says why that failed (undefined: the database is there). */
+export async function probePostgres(url: string, timeoutMs = 10_000): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => undefined); // a failed connect also emits; the promise reports it
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    return e.message || e.code || String(err);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 // int8 straight to a number (positions and versions stay far below 2^53), skipping pg's
 // digits check and the string it returns.
 const arrayTypes = {

@@ -55,7 +55,8 @@ export function registerProjections(program: Command, ctx: CliContext, list: rea
     .description('replay the log into fresh tables beside the live ones, then swap them in')
     .argument('[name]', 'projection to rebuild')
     .option('--all', 'rebuild every projection')
-    .option('--batch-size <n>', 'events per transaction', position, 5000)
+    // Small enough that the bar moves several times a second, large enough to stay fast.
+    .option('--batch-size <n>', 'events per transaction', position, 1000)
     .action(async (name: string | undefined, o: { all?: boolean; batchSize: number }) => {
       if (!name && !o.all) throw new UsageError('name a projection or pass --all');
       const chosen = o.all ? list : list.filter((p) => p.name === name);
@@ -67,6 +68,7 @@ export function registerProjections(program: Command, ctx: CliContext, list: rea
       const onSignal = () => cancel.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      const total = { events: 0, seconds: 0, done: 0 };
       try {
         for (const projection of chosen) {
           const bar = progressBar(ctx.err, projection.name);
@@ -83,6 +85,9 @@ export function registerProjections(program: Command, ctx: CliContext, list: rea
             bar.stop();
             const eps = r.seconds > 0 ? Math.round(r.events / r.seconds) : r.events;
             ctx.out.write(`${projection.name}: rebuilt ${r.events} events to position ${r.position} in ${r.seconds.toFixed(1)} s (${eps} events/s), swapped in\n`);
+            total.events += r.events;
+            total.seconds += r.seconds;
+            total.done += 1;
           } catch (err) {
             bar.stop();
             if (isAppError(err) && err.code === 'PROJECTION.CANCELLED') {
@@ -92,6 +97,10 @@ export function registerProjections(program: Command, ctx: CliContext, list: rea
             }
             throw err;
           }
+        }
+        if (o.all) {
+          const eps = total.seconds > 0 ? Math.round(total.events / total.seconds) : total.events;
+          ctx.out.write(`rebuilt ${total.done} projection${total.done === 1 ? '' : 's'}: ${total.events} events in ${total.seconds.toFixed(1)} s (${eps} events/s)\n`);
         }
       } finally {
         process.off('SIGINT', onSignal);

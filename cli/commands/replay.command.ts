@@ -38,7 +38,8 @@ export function registerReplay(program: Command, ctx: CliContext, list: readonly
         if (o.list) {
           const replays = await listReplays(handle.db);
           if (replays.length === 0) ctx.out.write('no replay schemas\n');
-          for (const r of replays) ctx.out.write(`${r.schema}\tuntil ${r.until}\t${r.projections.join(',')}\tcreated ${r.createdAt}\n`);
+          else ctx.out.write('SCHEMA\tUNTIL\tCREATED\tPROJECTIONS\n');
+          for (const r of replays) ctx.out.write(`${r.schema}\t${r.until}\t${r.createdAt}\t${r.projections.join(',')}\n`);
           return;
         }
         if (o.drop) {
@@ -54,7 +55,8 @@ export function registerReplay(program: Command, ctx: CliContext, list: readonly
         const cancel = new AbortController();
         const onSignal = () => cancel.abort();
         process.once('SIGINT', onSignal);
-        const bar = progressBar(ctx.err, 'replay');
+        // one bar, then one line, per projection
+        let bar = progressBar(ctx.err, 'replay');
         try {
           const r = await replayInto({
             db: handle.db,
@@ -64,11 +66,19 @@ export function registerReplay(program: Command, ctx: CliContext, list: readonly
             until: parseUntil(o.until),
             signal: cancel.signal,
             onProgress: (p) => bar.update({ ...p, label: p.projection }),
+            onProjectionDone: (d) => {
+              bar.stop();
+              bar = progressBar(ctx.err, 'replay');
+              ctx.out.write(`${d.projection}: ${d.events} events\n`);
+            },
           });
           bar.stop();
-          ctx.out.write(`built ${chosen.length} projections (${r.events} events) as of position ${r.until} into schema ${r.schema}\n`);
+          ctx.out.write(`built ${chosen.length} projections as of position ${r.until} (${r.events} events in the log up to it) into schema ${r.schema}\n`);
         } catch (err) {
           bar.stop();
+          if (isAppError(err) && err.code === 'PROJECTION.SCHEMA_EXISTS') {
+            throw new UsageError(`schema ${o.into} already exists: choose another --into, or remove it first with \`almanac replay --drop ${o.into}\``);
+          }
           if (isAppError(err) && err.code === 'PROJECTION.CANCELLED') {
             ctx.err.write('cancelled; the replay schema was dropped\n');
             process.exitCode = 130;

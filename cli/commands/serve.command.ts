@@ -5,6 +5,7 @@ import { composeAppDeps, openRuntime } from '../../runtime/composition-root.js';
 import { reactorDepsFrom, startProjectionWorkers } from '../../runtime/projection-workers.js';
 import { startObserverSchedule } from '../../runtime/observer-deps.js';
 import type { CliContext } from '../cli-context.js';
+import { offerFirstStartKey } from '../first-start-key.js';
 
 export function registerServe(program: Command, ctx: CliContext): void {
   program
@@ -55,5 +56,16 @@ export function registerServe(program: Command, ctx: CliContext): void {
       });
       const address = await app.listen({ port: config.PORT, host: config.HOST });
       logger.info({ address, projections: Boolean(projections), database: runtime.database.location }, 'almanac is serving');
+      const firstStart = await offerFirstStartKey({
+        apiKeys: runtime.appDeps.apiKeys,
+        embedded: runtime.database.kind === 'pglite',
+        bootstrapKey: Boolean(config.ALMANAC_BOOTSTRAP_KEY),
+        tenant: config.ALMANAC_DEFAULT_TENANT,
+        address,
+        terminal: ctx.out,
+      });
+      if (firstStart === 'hint') {
+        logger.info({ docs: `${address}/docs` }, 'no API key exists yet: stop the server and run `almanac keys create --tenant default --scope admin`, or start it once on a terminal (it makes one), or set ALMANAC_BOOTSTRAP_KEY');
+      }
     });
 }

@@ -12,7 +12,7 @@ export function registerWorker(program: Command, ctx: CliContext): void {
     .description('run projections and reactors only (no HTTP) until SIGINT/SIGTERM')
     .action(async () => {
       const config = ctx.config();
-      const logger = createLogger({ level: config.LOG_LEVEL });
+      const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
       // listen: appends by API processes wake this worker at once (polling is the fallback).
       const database = await openDatabase(config, { listen: true, migrate: true, onError: (err) => logger.warn({ err }, 'database connection error') });
       // Valkey: the hot-memory reactor writes run/session memories where the API reads them.

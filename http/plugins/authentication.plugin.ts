@@ -20,7 +20,10 @@ export function installAuthentication(app: FastifyInstance, apiKeys: ApiKeyStore
     const header = request.headers.authorization;
     if (!header) throw new AppError('AUTH.MISSING_KEY', 'Send an API key as "Authorization: Bearer <key>".');
     const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
-    const principal = match ? await apiKeys.authenticate(match[1]!) : undefined;
+    if (!match) {
+      throw new AppError('AUTH.MALFORMED_HEADER', 'The Authorization header must be "Bearer <key>" (the word Bearer, a space, then the key).');
+    }
+    const principal = await apiKeys.authenticate(match[1]!);
     if (!principal) throw new AppError('AUTH.INVALID_KEY', 'The API key is unknown or revoked.');
     const needed = neededScope(request);
     if (!scopeAllows(principal.scope, needed)) {

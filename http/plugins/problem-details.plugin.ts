@@ -101,6 +101,8 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
     if (typeof problem.retryAfterSeconds === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
     else if (problem.status === 503) reply.header('retry-after', '1');
   }
+  // RFC 9110: a 401 names the scheme that would work.
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="almanac"');
   return reply
     .code(problem.status)
     .type('application/problem+json; charset=utf-8')
@@ -117,8 +119,8 @@ export function frameworkProblem(error: unknown, request: FastifyRequest, reply:
 export function installProblemDetails(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error, request);
-    if (problem.status >= 500) request.log.error({ err: error, reqId: request.id, code: problem.code }, 'request failed');
-    else request.log.info({ reqId: request.id, code: problem.code, status: problem.status }, 'request rejected');
+    if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'request failed');
+    else request.log.debug({ code: problem.code, status: problem.status }, 'request rejected'); // the request line has the status
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -5,6 +5,7 @@ import type { EventStore } from '../../ports/event-store.port.js';
 import type { ProjectionLock } from '../../ports/projection-lock.port.js';
 import type { WaitForPosition } from '../../ports/projection-status.port.js';
 import type { Projection, Reactor } from '../projection.js';
+import { acquisitionLog } from './acquisition-log.js';
 import { silentLogger, type EngineLogger } from './engine-logger.js';
 import { createPositionWaiter } from './position-waiter.js';
 import { ProjectionRunner, type RetryPolicy, type RunnerSettings } from './projection-runner.js';
@@ -61,6 +62,7 @@ export function startProjectionEngine(options: ProjectionEngineOptions): Project
     onProgress: (name, reached) => {
       for (const l of listeners) l(name, reached);
     },
+    onAcquired: acquisitionLog(logger, options.projections.length + (options.reactors?.length ?? 0), options.lock.ownerId),
   };
   const runners = [
     ...options.projections.map((projection) => new ProjectionRunner({ kind: 'projection', projection }, settings)),

@@ -38,6 +38,8 @@ export interface RunnerSettings {
   readonly idleCheckpointMs: number;
   /** Called whenever `reached` moves, so position waiters can look again. */
   readonly onProgress: (name: string, reached: number) => void;
+  /** Called when this runner takes ownership (the engine logs them together). */
+  readonly onAcquired: (name: string) => void;
 }
 
 class Stalled extends Error {}
@@ -104,7 +106,7 @@ export class ProjectionRunner {
             await sleep(this.s.ownershipPollMs, signal);
             continue;
           }
-          this.s.logger.info({ projection: this.name, owner: this.s.lock.ownerId }, 'projection acquired');
+          this.s.onAcquired(this.name);
         }
         if (!this.loaded) await this.load(signal);
         await this.step(signal);

@@ -18,13 +18,17 @@ export interface ReplayOptions {
   readonly until: number | Date;
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
+  /** `events`: this projection's events applied so far. */
   readonly onProgress?: (progress: { projection: string; position: number; target: number; events: number }) => void;
+  readonly onProjectionDone?: (done: { projection: string; events: number }) => void;
 }
 
 export interface ReplayResult {
   readonly schema: string;
   readonly until: number;
+  /** Events in the log up to `until` (each counted once, however many projections read it). */
   readonly events: number;
+  readonly projections: ReadonlyArray<{ readonly name: string; readonly events: number }>;
 }
 
 /**
@@ -40,26 +44,29 @@ export async function replayInto(options: ReplayOptions): Promise<ReplayResult> 
   }
   const until = await resolveUntil(db, options.until);
   await createScratchSchema(db, schema, { kind: 'replay', projections, until });
-  let events = 0;
+  const built: Array<{ name: string; events: number }> = [];
   try {
     for (const projection of projections) {
-      const base = events;
+      let events = 0;
       await catchUp(db, store, projection, {
         schema,
         until,
-        batchSize: options.batchSize ?? 5000,
+        batchSize: options.batchSize ?? 1000,
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (p) => {
-          events = base + p.events;
+          events = p.events;
           options.onProgress?.({ projection: projection.name, position: p.position, target: until, events });
         },
       });
+      built.push({ name: projection.name, events });
+      options.onProjectionDone?.({ projection: projection.name, events });
     }
   } catch (err) {
     await dropScratchSchema(db, schema).catch(() => undefined);
     throw err;
   }
-  return { schema, until, events };
+  const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM events WHERE position <= ${until}`.execute(db);
+  return { schema, until, events: Number(rows[0]?.n ?? 0), projections: built };
 }
 
 /** An ISO time becomes the last position recorded at or before it. */

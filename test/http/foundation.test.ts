@@ -24,11 +24,21 @@ describe('authentication', () => {
     const body = res.json();
     expect(body).toMatchObject({ status: 401, code: 'AUTH.MISSING_KEY', instance: '/api/v1/events' });
     expect(body.requestId).toBe(res.headers['x-request-id']);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="almanac"');
+  });
+  it('says what is wrong with a key sent without "Bearer"', async () => {
+    const { key } = await t.deps.apiKeys.create({ tenant: 'acme', scope: 'admin' });
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/events', headers: { authorization: key } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ code: 'AUTH.MALFORMED_HEADER' });
+    expect(res.json().detail ?? res.json().title).toMatch(/Bearer/);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="almanac"');
   });
   it('refuses an unknown key with 401 AUTH.INVALID_KEY', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/events', headers: t.auth('alm_not-a-real-key-at-all') });
     expect(res.statusCode).toBe(401);
     expect(res.json().code).toBe('AUTH.INVALID_KEY');
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="almanac"');
   });
   it('refuses a revoked key', async () => {
     const { key, record } = await t.deps.apiKeys.create({ tenant: 'acme', scope: 'admin' });

@@ -38,6 +38,11 @@ describe('logging', () => {
     expect(mine.length).toBeGreaterThan(0);
     const failure = mine.find((l) => l.msg === 'request failed');
     expect(failure).toMatchObject({ level: 50, code: 'INTERNAL.ERROR' });
+    // JSON.parse keeps the last of duplicated keys: count them in the raw lines
+    for (const line of lines.filter((l) => l.includes(requestId))) expect(line.match(/"reqId":/g)).toHaveLength(1);
+    // one line per request, with method, url, status and time
+    expect(mine.filter((l) => l.msg === 'request completed')).toMatchObject([{ req: { method: 'GET', url: '/api/v1/probe/boom' }, res: { statusCode: 500 } }]);
+    expect(mine.filter((l) => l.msg === 'incoming request')).toEqual([]);
     expect(lines.join('\n')).not.toContain(t.keys.admin);
   });
   it('redacts credentials wherever they appear in a log object', () => {

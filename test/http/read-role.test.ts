@@ -48,18 +48,18 @@ describe('read-only role', () => {
     for (const v of views.rows) await client.query(`SELECT * FROM read."${v.table_name}" LIMIT 1`);
   });
   it('cannot read the log or the key tables', async () => {
-    await denied('SELECT * FROM events LIMIT 1');
+    await denied('SELECT * FROM public.events LIMIT 1');
     await denied('SELECT * FROM public.api_keys LIMIT 1');
-    await denied('SELECT * FROM projection_checkpoints LIMIT 1');
+    await denied('SELECT * FROM public.projection_checkpoints LIMIT 1');
   });
   it('cannot write anything', async () => {
-    await denied(`INSERT INTO api_keys (id, tenant, scope, key_hash) VALUES ('x', 't', 'admin', 'h')`);
+    await denied(`INSERT INTO public.api_keys (id, tenant, scope, key_hash) VALUES ('x', 't', 'admin', 'h')`);
     await denied('CREATE TABLE read.sneaky (x int)');
     await denied('CREATE TABLE public.sneaky (x int)');
-    await denied(`DELETE FROM events`);
+    await denied(`DELETE FROM public.events`);
   });
   it('is set up by `almanac db read-role`', async () => {
-    const { out } = await runCli(['db', 'read-role', '--password', password], { DATABASE_URL: db.url! });
-    expect(out).toMatch(/(created|updated) role almanac_read/);
+    const { out } = await runCli(['db', 'read-role', '--role', role, '--password', password], { DATABASE_URL: db.url! });
+    expect(out).toMatch(new RegExp(`^role ${role} existed: changed its password and settings; it may SELECT the views of schema "read" only`));
   });
 });

@@ -52,14 +52,19 @@ describe('almanac projections / replay (CLI) on postgres', () => {
     expect(await run('projections', 'rebuild', 'cli_ledger')).toContain('swapped in');
     expect(await readRows(t.handle.db, 'cli_ledger_accounts', { columns: ['balance'], numeric: ['balance'] })).toEqual([{ balance: 7 }]);
     await expect(run('projections', 'rebuild')).rejects.toThrow(/name a projection/);
+    expect(await run('projections', 'rebuild', '--all')).toMatch(/^cli_ledger: rebuilt 3 events [^\n]*\nrebuilt 1 projection: 3 events in [\d.]+ s \(\d+ events\/s\)\n$/);
 
     const p4 = await append(8);
     expect(await run('projections', 'skip', 'cli_ledger', '--position', String(p4), '--reason', 'test')).toContain(`position ${p4}`);
     expect((await store.readStream('system-projections')).map((e) => e.type)).toEqual(['ProjectionSkipped']);
 
-    expect(await run('replay', '--until', String(p1), '--into', 'cli_exp')).toContain('into schema cli_exp');
+    const logUpToP1 = (await store.readAll({ after: 0, until: p1, limit: 1000 })).events.length;
+    expect(await run('replay', '--until', String(p1), '--into', 'cli_exp')).toBe(
+      `cli_ledger: 1 events\nbuilt 1 projections as of position ${p1} (${logUpToP1} events in the log up to it) into schema cli_exp\n`,
+    );
+    await expect(run('replay', '--until', String(p1), '--into', 'cli_exp')).rejects.toThrow(/already exists: .*almanac replay --drop cli_exp/);
     expect(await readRows(t.handle.db, 'cli_ledger_accounts', { columns: ['balance'], numeric: ['balance'], schema: 'cli_exp' })).toEqual([{ balance: 1 }]);
-    expect(await run('replay', '--list')).toContain('cli_exp');
+    expect(await run('replay', '--list')).toMatch(new RegExp(`^SCHEMA\tUNTIL\tCREATED\tPROJECTIONS\ncli_exp\t${p1}\t`));
     expect(await run('replay', '--drop', 'cli_exp')).toContain('dropped');
     expect(await run('replay', '--list')).toContain('no replay schemas');
     expect(p3).toBeGreaterThan(p2);
