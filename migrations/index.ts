@@ -12,6 +12,7 @@ import * as m1129_0020 from './2026_11_29_0020_zep_in_flight.js';
 import * as m1129_0021 from './2026_11_29_0021_recall_speed.js';
 import * as m1129_0022 from './2026_11_29_0022_memory_generation_event.js';
 import * as m1129_0023 from './2026_11_29_0023_zep_sync_forgotten.js';
+import * as m1204_0030 from './2026_12_04_0030_projection_quarantines.js';
 
 /**
  * Every migration, by sortable name. A static list (not a folder scan) so that the compiled
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0021_recall_speed': m1129_0021,
   '2026_11_29_0022_memory_generation_event': m1129_0022,
   '2026_11_29_0023_zep_sync_forgotten': m1129_0023,
+  '2026_12_04_0030_projection_quarantines': m1204_0030,
 };
