@@ -28,6 +28,7 @@ export const retractFactSchema = z.object({
   type: z.literal('RetractFact'),
   factId: z.uuid(),
   reason: textSchema(500).optional(),
+  now: isoDateTimeSchema,
 });
 export type RetractFact = z.infer<typeof retractFactSchema>;
 
