@@ -86,6 +86,7 @@ export async function releaseStream(
       await db.transaction().execute(async (trx) => {
         await sql`SELECT set_config('search_path', ${searchPathFor('public')}, true)`.execute(trx);
         await assertCheckpoint(trx, projection.name, a.checkpoint);
+        await assertHeld(trx, q, event.position);
         await projection.apply([event], { db: trx, schema: 'public' });
         await moveOn(trx, q, next);
       });
@@ -131,6 +132,20 @@ async function assertCheckpoint(trx: Kysely<Database>, name: string, expected: n
   const row = await table(trx).selectFrom('projection_checkpoints').select('position').where('name', '=', name).forUpdate().executeTakeFirst();
   if (!row || Number(row.position) !== expected) {
     throw new AppError('PROJECTION.CHECKPOINT_MOVED', 'the checkpoint moved under this worker', { name, expected });
+  }
+}
+
+// A rebuild swap drops the rows (its tables already hold the events): then nothing is applied.
+async function assertHeld(trx: Kysely<Database>, q: Quarantine, from: number): Promise<void> {
+  const row = await table(trx)
+    .selectFrom('projection_quarantines')
+    .select('position')
+    .where('projection', '=', q.projection)
+    .where('stream_id', '=', q.streamId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || Number(row.position) > from) {
+    throw new AppError('PROJECTION.CHECKPOINT_MOVED', 'the quarantine was released elsewhere', { name: q.projection, stream: q.streamId });
   }
 }
 
