@@ -24,13 +24,14 @@ export const textSchema = (max: number) => z.string().max(max).refine(isStorable
 export const idSchema = z.string().min(1).max(MAX_ID_LENGTH).refine(isStorableText, unstorableTextMessage);
 
 /** An ISO-8601 date-time with offset, within the accepted range. */
+// The range checks pass what the format check already refused, so a field gets one issue.
 export const instantSchema = z.iso.datetime({ offset: true }).refine((s) => {
   const ms = Date.parse(s);
-  return ms >= EARLIEST_MS && ms <= LATEST_MS;
+  return Number.isNaN(ms) || (ms >= EARLIEST_MS && ms <= LATEST_MS);
 }, rangeMessage);
 
 /** A calendar date (YYYY-MM-DD), within the accepted range. */
-export const calendarDateSchema = z.iso.date().refine((s) => s >= EARLIEST_DATE && s <= LATEST_DATE, rangeMessage);
+export const calendarDateSchema = z.iso.date().refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || (s >= EARLIEST_DATE && s <= LATEST_DATE), rangeMessage);
 
 /** A date or a date-time with offset (deadlines). */
 export const dateOrInstantSchema = z.union([calendarDateSchema, instantSchema]);
