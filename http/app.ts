@@ -5,6 +5,7 @@ import type { AppDeps } from './app-deps.js';
 import './fastify-augment.js';
 import { installAuthentication } from './plugins/authentication.plugin.js';
 import { installIdempotency } from './plugins/idempotency.plugin.js';
+import { installInputSafety } from './plugins/input-safety.plugin.js';
 import { installOpenApi } from './plugins/openapi.plugin.js';
 import { frameworkProblem, installProblemDetails } from './plugins/problem-details.plugin.js';
 import { installRateLimit } from './plugins/rate-limit.plugin.js';
@@ -62,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuthentication(app, deps.apiKeys);
   await installSecurityHeaders(app, { corsOrigins: deps.config.corsOrigins });
   await installRateLimit(app, { perMinute: deps.config.rateLimitPerMinute, ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis } : {}) });
+  installInputSafety(app);
   installIdempotency(app, deps.idempotency, deps.clock, { maxLeaseMs: deps.config.requestTimeoutMs });
   installRequestMetrics(app, deps.metrics);
   await installOpenApi(app, { version: deps.config.version });

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../domain/shared/app-error.js';
+import { refuseQuarantined } from './quarantine-guard.js';
 
 /** Spread into every query route's querystring schema: `z.object({ ...minPositionQuery, … })`. */
 export const minPositionQuery = {
@@ -33,9 +34,11 @@ export const requestedPosition = (request: FastifyRequest): number | undefined =
 
 /**
  * Read-your-writes: when the caller sent `min_position` (query) or `X-Min-Position` (header),
- * wait until the named projections have applied it, or fail with 503 READ.NOT_CAUGHT_UP.
+ * wait until the named projections have applied it, or fail with 503 READ.NOT_CAUGHT_UP. A
+ * projection holding back one of the caller's streams fails first, with 503 PROJECTION.QUARANTINED.
  */
 export async function awaitMinPosition(request: FastifyRequest, projectionNames: readonly string[]): Promise<void> {
+  await refuseQuarantined(request, projectionNames);
   const position = requestedPosition(request);
   if (position === undefined || projectionNames.length === 0) return;
   const core = request.server.core;

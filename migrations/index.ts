@@ -16,6 +16,7 @@ import * as m1204_0001 from './2026_12_04_0001_read_schema_v2.js';
 import * as m1204_0015 from './2026_12_04_0015_idempotency_lease.js';
 import * as m1204_0016 from './2026_12_04_0016_erase_event_definer.js';
 import * as m1204_0017 from './2026_12_04_0017_calendar_feed_generations.js';
+import * as m1204_0030 from './2026_12_04_0030_projection_quarantines.js';
 
 /**
  * Every migration, by sortable name. A static list (not a folder scan) so that the compiled
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0015_idempotency_lease': m1204_0015,
   '2026_12_04_0016_erase_event_definer': m1204_0016,
   '2026_12_04_0017_calendar_feed_generations': m1204_0017,
+  '2026_12_04_0030_projection_quarantines': m1204_0030,
 };

@@ -7,6 +7,18 @@ export interface ProjectionStatus {
   /** Committed log positions the projection has not applied yet. */
   readonly lag: number;
   readonly error: string | null;
+  /** Streams this projection holds back after one of their events failed (oldest first). */
+  readonly quarantined?: readonly QuarantinedStream[];
+}
+
+export interface QuarantinedStream {
+  readonly stream: string;
+  /** Global position of the first held event (the failing one). */
+  readonly position: number;
+  readonly eventType: string;
+  readonly error: string;
+  readonly attempts: number;
+  readonly since: Date;
 }
 
 /**

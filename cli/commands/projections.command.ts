@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { isAppError } from '../../domain/shared/app-error.js';
 import { statusEntries } from '../../projections/engine/projection-engine.js';
+import { loadQuarantines, requestRetry } from '../../projections/engine/projection-quarantine.js';
 import { skipEvent } from '../../projections/engine/projection-skips.js';
 import type { ProjectionStatusReport } from '../../projections/engine/projection-status.js';
 import { readProjectionStatus } from '../../projections/engine/projection-status.js';
@@ -22,7 +23,7 @@ const position = (value: string): number => {
 };
 
 export function registerProjections(program: Command, ctx: CliContext, list: readonly Projection[] = registered): void {
-  const group = program.command('projections').description('look after the read models (status, rebuild, skip)');
+  const group = program.command('projections').description('look after the read models (status, rebuild, skip, retry)');
 
   group
     .command('status')
@@ -41,6 +42,7 @@ export function registerProjections(program: Command, ctx: CliContext, list: rea
           ctx.out.write(`${JSON.stringify(withBacklog, null, 2)}\n`);
         } else {
           ctx.out.write(formatStatus(reports));
+          ctx.out.write(formatQuarantines(await loadQuarantines(handle.db)));
           if (config.ZEP_API_KEY || zep.pending + zep.failed > 0) {
             ctx.out.write(`\nzep sync: ${describeZepBacklog(zep)}${zep.failed > 0 && zep.lastError ? `; last error: ${zep.lastError}` : ''}\n`);
           }
@@ -133,6 +135,29 @@ export function registerProjections(program: Command, ctx: CliContext, list: rea
         await handle.close();
       }
     });
+
+  group
+    .command('retry')
+    .description('ask the owning worker to apply the held events of quarantined streams again now')
+    .argument('<name>', 'projection')
+    .option('--stream <id>', 'only this stream (default: every quarantined stream of the projection)')
+    .action(async (name: string, o: { stream?: string }) => {
+      if (!list.some((p) => p.name === name)) throw new UsageError(`no projection named ${name} (known: ${list.map((p) => p.name).join(', ') || 'none'})`);
+      const handle = await openDatabase(ctx.config(), {});
+      try {
+        const n = await requestRetry(handle.db, name, o.stream);
+        if (n === 0) throw new UsageError(`${name} has no quarantined stream${o.stream ? ` ${o.stream}` : ''}`);
+        ctx.out.write(`${name}: retry requested for ${n} quarantined stream(s); the owning worker applies them between batches\n`);
+      } finally {
+        await handle.close();
+      }
+    });
+}
+
+function formatQuarantines(rows: Awaited<ReturnType<typeof loadQuarantines>>): string {
+  if (rows.length === 0) return '';
+  const lines = rows.map((q) => `  ${q.projection}  ${q.streamId} (tenant ${q.tenant})  held from ${q.position} (${q.eventType}), ${q.attempts} attempt(s): ${q.error}\n`);
+  return `\nquarantined streams (their later events wait; \`projections retry\` or \`skip --position\`):\n${lines.join('')}`;
 }
 
 function formatStatus(reports: readonly ProjectionStatusReport[]): string {

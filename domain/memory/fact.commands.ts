@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, textSchema } from '../shared/storable-values.js';
 import { factTypeSchema, isoDateTimeSchema, salienceSchema, subjectPartSchema } from './memory.values.js';
 
 const factBody = {
@@ -6,13 +7,13 @@ const factBody = {
   subjectId: subjectPartSchema,
   factType: factTypeSchema,
   /** Facts with the same subject, type and key are one fact over time. */
-  key: z.string().min(1).max(200).default('default'),
-  content: z.string().trim().min(1).max(5_000),
+  key: idSchema.default('default'),
+  content: textSchema(5_000).trim().min(1),
   salience: salienceSchema.default(0.7),
-  category: z.string().max(100).optional(),
+  category: textSchema(100).optional(),
   validFrom: isoDateTimeSchema.optional(),
   validTo: isoDateTimeSchema.optional(),
-  evidence: z.string().max(5_000).optional(),
+  evidence: textSchema(5_000).optional(),
   sourceMemoryId: z.uuid().optional(),
   now: isoDateTimeSchema,
 };
@@ -26,7 +27,7 @@ export type CorrectFact = z.infer<typeof correctFactSchema>;
 export const retractFactSchema = z.object({
   type: z.literal('RetractFact'),
   factId: z.uuid(),
-  reason: z.string().max(500).optional(),
+  reason: textSchema(500).optional(),
   now: isoDateTimeSchema,
 });
 export type RetractFact = z.infer<typeof retractFactSchema>;

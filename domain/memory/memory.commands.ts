@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, textSchema } from '../shared/storable-values.js';
 import {
   factTypeSchema,
   isoDateTimeSchema,
@@ -13,8 +14,8 @@ import {
 /** An explicit request to keep a memory as a fact, whatever its salience. */
 export const factAssertionSchema = z.object({
   factType: factTypeSchema.optional(),
-  key: z.string().min(1).max(200).optional(),
-  category: z.string().max(100).optional(),
+  key: idSchema.optional(),
+  category: textSchema(100).optional(),
   validFrom: isoDateTimeSchema.optional(),
   validTo: isoDateTimeSchema.optional(),
 });
@@ -23,7 +24,7 @@ export type FactAssertion = z.infer<typeof factAssertionSchema>;
 export const recordMemorySchema = z.object({
   type: z.literal('RecordMemory'),
   memoryId: z.uuid(),
-  content: z.string().trim().min(1).max(20_000),
+  content: textSchema(20_000).trim().min(1),
   memoryType: memoryTypeSchema.default('note'),
   scope: memoryScopeSchema.optional(),
   salience: salienceSchema.default(0.5),
@@ -31,7 +32,7 @@ export const recordMemorySchema = z.object({
   subjectId: subjectPartSchema.optional(),
   tags: z.array(tagSchema).max(50).default([]),
   metadata: metadataSchema.default({}),
-  source: z.string().max(100).optional(),
+  source: textSchema(100).optional(),
   occurredAt: isoDateTimeSchema.optional(),
   expiresAt: isoDateTimeSchema.optional(),
   assert: factAssertionSchema.optional(),
@@ -43,7 +44,7 @@ export type RecordMemory = z.infer<typeof recordMemorySchema>;
 export const forgetMemorySchema = z.object({
   type: z.literal('ForgetMemory'),
   memoryId: z.uuid(),
-  reason: z.string().max(500).optional(),
+  reason: textSchema(500).optional(),
   erase: z.boolean().optional(),
 });
 export type ForgetMemory = z.infer<typeof forgetMemorySchema>;

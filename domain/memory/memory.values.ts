@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, instantSchema, jsonObjectSchema, textSchema } from '../shared/storable-values.js';
 
 export const memoryScopes = ['run', 'session', 'user', 'project', 'global'] as const;
 export const memoryScopeSchema = z.enum(memoryScopes);
@@ -17,7 +18,7 @@ export const factTypeSchema = z.enum(factTypes);
 export type FactType = z.infer<typeof factTypeSchema>;
 
 export const salienceSchema = z.number().min(0).max(1);
-export const isoDateTimeSchema = z.iso.datetime({ offset: true });
-export const subjectPartSchema = z.string().min(1).max(200);
-export const tagSchema = z.string().min(1).max(100);
-export const metadataSchema = z.record(z.string(), z.unknown());
+export const isoDateTimeSchema = instantSchema;
+export const subjectPartSchema = idSchema;
+export const tagSchema = textSchema(100).min(1);
+export const metadataSchema = jsonObjectSchema;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { hoursSchema, instantSchema, jsonObjectSchema } from '../shared/storable-values.js';
 import { endedStatusSchema, executionSubjectSchema } from './execution.events.js';
 
-const isoTime = z.iso.datetime({ offset: true });
-const telemetry = z.record(z.string(), z.unknown());
-const hours = z.number().nonnegative().max(10_000);
+const isoTime = instantSchema;
+const telemetry = jsonObjectSchema;
+const hours = hoursSchema;
 
 export const startExecutionSchema = executionSubjectSchema.extend({
   type: z.literal('StartExecution'),

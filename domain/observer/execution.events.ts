@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, textSchema } from '../shared/storable-values.js';
 
 export const executionStatuses = ['in_progress', 'completed', 'failed', 'cancelled'] as const;
 export const executionStatusSchema = z.enum(executionStatuses);
@@ -10,12 +11,12 @@ const isoTime = z.iso.datetime({ offset: true });
 
 /** What a run is about: a plan task, a process template or a whole plan. */
 export const executionSubjectSchema = z.object({
-  runIdentifier: z.string().min(1).max(255),
-  planId: z.string().min(1).optional(),
-  taskId: z.string().min(1).optional(),
-  processTemplateId: z.string().min(1).optional(),
-  workflowId: z.string().min(1).optional(),
-  category: z.string().min(1).optional(),
+  runIdentifier: textSchema(255).min(1),
+  planId: idSchema.optional(),
+  taskId: idSchema.optional(),
+  processTemplateId: idSchema.optional(),
+  workflowId: idSchema.optional(),
+  category: textSchema(100).min(1).optional(),
   billable: z.boolean().optional(),
 });
 export type ExecutionSubject = z.infer<typeof executionSubjectSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hoursSchema, idSchema, jsonObjectSchema, versionNumberSchema } from '../shared/storable-values.js';
 
 export const processTemplateStatusSchema = z.enum(['draft', 'active', 'paused', 'completed']);
 export type ProcessTemplateStatus = z.infer<typeof processTemplateStatusSchema>;
@@ -6,31 +7,31 @@ export type ProcessTemplateStatus = z.infer<typeof processTemplateStatusSchema>;
 export const checklistItemSchema = z.object({
   id: z.string().min(1).max(100),
   title: z.string().min(1).max(500),
-  estimatedHours: z.number().optional(),
+  estimatedHours: hoursSchema.optional(),
   done: z.boolean().default(false),
 });
 
 /** A workflow instantiated for one engagement or project. */
 export const processTemplateDefinitionSchema = z.object({
   name: z.string().min(1).max(255),
-  workflowId: z.string().optional(),
-  workflowVersion: z.number().int().optional(),
-  engagementId: z.string().optional(),
-  projectId: z.string().optional(),
-  planId: z.string().optional(),
+  workflowId: idSchema.optional(),
+  workflowVersion: versionNumberSchema.optional(),
+  engagementId: idSchema.optional(),
+  projectId: idSchema.optional(),
+  planId: idSchema.optional(),
   checklist: z.array(checklistItemSchema).default([]),
   status: processTemplateStatusSchema.default('draft'),
-  metadata: z.record(z.string(), z.unknown()).default({}),
+  metadata: jsonObjectSchema.default({}),
 });
 export type ProcessTemplateDefinition = z.infer<typeof processTemplateDefinitionSchema>;
 
 export const processTemplateChangesSchema = z.object({
   name: z.string().min(1).max(255).optional(),
-  engagementId: z.string().optional(),
-  projectId: z.string().optional(),
+  engagementId: idSchema.optional(),
+  projectId: idSchema.optional(),
   checklist: z.array(checklistItemSchema).optional(),
   status: processTemplateStatusSchema.optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: jsonObjectSchema.optional(),
 });
 
 export const processTemplateEventSchema = z.discriminatedUnion('type', [

@@ -1,23 +1,24 @@
 import { z } from 'zod';
+import { hoursSchema, idSchema, jsonObjectSchema } from '../shared/storable-values.js';
 
 export const serviceBlueprintDefinitionSchema = z.object({
   name: z.string().min(1).max(255),
   description: z.string().max(5000).default(''),
-  offerId: z.string().optional(),
+  offerId: idSchema.optional(),
   /** Workflow ids in execution order. */
-  workflowSequence: z.array(z.string()).default([]),
-  estimatedDurationHours: z.number().positive().optional(),
-  metadata: z.record(z.string(), z.unknown()).default({}),
+  workflowSequence: z.array(idSchema).max(100).default([]),
+  estimatedDurationHours: hoursSchema.positive().optional(),
+  metadata: jsonObjectSchema.default({}),
 });
 export type ServiceBlueprintDefinition = z.infer<typeof serviceBlueprintDefinitionSchema>;
 
 export const serviceBlueprintChangesSchema = z.object({
   name: z.string().min(1).max(255).optional(),
   description: z.string().max(5000).optional(),
-  offerId: z.string().optional(),
-  workflowSequence: z.array(z.string()).optional(),
-  estimatedDurationHours: z.number().positive().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  offerId: idSchema.optional(),
+  workflowSequence: z.array(idSchema).max(100).optional(),
+  estimatedDurationHours: hoursSchema.positive().optional(),
+  metadata: jsonObjectSchema.optional(),
 });
 
 export const serviceBlueprintEventSchema = z.discriminatedUnion('type', [

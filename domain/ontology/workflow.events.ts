@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { hoursSchema, idSchema, jsonObjectSchema, textSchema } from '../shared/storable-values.js';
 
 export const workflowStepSchema = z.object({
   id: z.string().min(1).max(100),
   title: z.string().min(1).max(500),
   description: z.string().max(5000).default(''),
-  estimatedHours: z.number(),
-  dependsOn: z.array(z.string()).default([]),
+  estimatedHours: hoursSchema,
+  dependsOn: z.array(idSchema).max(100).default([]),
   billable: z.boolean().default(false),
   priority: z.number().int().min(1).max(5).default(3),
   category: z.string().max(100).optional(),
-  acceptanceChecks: z.array(z.string()).default([]),
+  acceptanceChecks: z.array(textSchema(1000)).max(50).default([]),
 });
 export type WorkflowStep = z.infer<typeof workflowStepSchema>;
 
@@ -22,8 +23,8 @@ export const workflowDefinitionSchema = z.object({
   /** Words that make an intent match this workflow (offline planner, context). */
   keywords: z.array(z.string().max(100)).default([]),
   steps: z.array(workflowStepSchema).min(1),
-  parentWorkflowId: z.string().optional(),
-  metadata: z.record(z.string(), z.unknown()).default({}),
+  parentWorkflowId: idSchema.optional(),
+  metadata: jsonObjectSchema.default({}),
 });
 export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
 
@@ -34,8 +35,8 @@ export const workflowChangesSchema = z.object({
   capability: z.string().max(100).optional(),
   keywords: z.array(z.string().max(100)).optional(),
   steps: z.array(workflowStepSchema).min(1).optional(),
-  parentWorkflowId: z.string().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  parentWorkflowId: idSchema.optional(),
+  metadata: jsonObjectSchema.optional(),
 });
 export type WorkflowChanges = z.infer<typeof workflowChangesSchema>;
 

@@ -1,23 +1,24 @@
 import { z } from 'zod';
+import { dateOrInstantSchema, hoursSchema, textSchema } from '../shared/storable-values.js';
 
 const id = z.string().min(1).max(100);
 
-/** A date or a date-time with offset: anything else would not fit a timestamptz column. */
-export const isoDateSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+/** A date or a date-time with offset, within the range every timestamptz column takes. */
+export const isoDateSchema = dateOrInstantSchema;
 
 /** A task as stored: both the raw estimate and the calibrated one the scheduler uses. */
 export const sopTaskSchema = z.object({
   id,
   title: z.string().min(1).max(500),
   description: z.string().max(5000).default(''),
-  estimatedHoursRaw: z.number(),
-  estimatedHours: z.number(),
+  estimatedHoursRaw: hoursSchema,
+  estimatedHours: hoursSchema,
   dependsOn: z.array(id).default([]),
   billable: z.boolean().default(false),
   priority: z.number().int().min(1).max(5).default(3),
   deadline: isoDateSchema.optional(),
   category: z.string().max(100).optional(),
-  acceptanceChecks: z.array(z.string()).default([]),
+  acceptanceChecks: z.array(textSchema(1000)).max(50).default([]),
 });
 export type SopTask = z.infer<typeof sopTaskSchema>;
 
@@ -45,13 +46,13 @@ export const sopDraftTaskSchema = z.object({
   id: id.describe('unique task id, e.g. "t1"'),
   title: z.string().min(1).max(500),
   description: z.string().max(5000).default(''),
-  estimatedHours: z.number().describe('hours of focused work, > 0'),
+  estimatedHours: hoursSchema.describe('hours of focused work, > 0'),
   dependsOn: z.array(id).default([]).describe('ids of tasks that must finish first'),
   billable: z.boolean().default(false),
   priority: z.number().int().min(1).max(5).default(3).describe('1 high … 5 low'),
   deadline: isoDateSchema.nullish().describe('ISO-8601 date (YYYY-MM-DD) or date-time with offset'),
   category: z.string().max(100).nullish(),
-  acceptanceChecks: z.array(z.string()).default([]),
+  acceptanceChecks: z.array(textSchema(1000)).max(50).default([]),
 });
 export type SopDraftTask = z.infer<typeof sopDraftTaskSchema>;
 

@@ -75,8 +75,9 @@ function classify(error: unknown): Classified {
 /**
  * 5xx answers hide their detail, except for upstream answers we judged ourselves: the reason a
  * model's output was rejected is what the caller needs, and it holds nothing of our internals.
+ * A quarantine names only the caller's own held streams (docs/projections.md).
  */
-const publicServerCodes = new Set(['LLM.INVALID_OUTPUT']);
+const publicServerCodes = new Set(['LLM.INVALID_OUTPUT', 'PROJECTION.QUARANTINED']);
 
 /** Turns any thrown value into a problem document (RFC 9457). */
 export function problemFor(error: unknown, request: FastifyRequest): Problem {

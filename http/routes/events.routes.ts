@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../domain/shared/app-error.js';
+import { instantSchema } from '../../domain/shared/storable-values.js';
 import { requireAuth } from '../plugins/authentication.plugin.js';
 import { queryList } from '../wire/query-params.schema.js';
 
@@ -26,8 +27,8 @@ const querySchema = z.object({
     .optional()
     .describe('Only these event types, e.g. PlanDrafted,PlanApproved (repeat the parameter, or a comma list).'),
   tenant: z.string().min(1).max(200).optional().describe("Must be the key's own tenant (keys never see other tenants)."),
-  from: z.iso.datetime({ offset: true }).optional().describe('Recorded at or after this time.'),
-  to: z.iso.datetime({ offset: true }).optional().describe('Recorded before this time.'),
+  from: instantSchema.optional().describe('Recorded at or after this time.'),
+  to: instantSchema.optional().describe('Recorded before this time.'),
 });
 
 /** GET /api/v1/events: the audit log, admin scope, own tenant only. */

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { instantSchema } from '../../domain/shared/storable-values.js';
 import { handleExecutionCommand, type LogExecutionDeps } from '../../commands/observer/log-execution.handler.js';
 import { logExecutionSchema, startExecutionSchema, stopExecutionSchema } from '../../domain/observer/execution.commands.js';
 import { executionStatusSchema } from '../../domain/observer/execution.events.js';
@@ -52,7 +53,7 @@ export const executionsRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'logExecution',
         description: 'Logs a run after the fact (or closes a running one); estimated hours default to the plan task’s.',
         tags: ['observer'],
-        body: logExecutionSchema.omit({ type: true }).extend({ startedAt: z.iso.datetime({ offset: true }) }),
+        body: logExecutionSchema.omit({ type: true }).extend({ startedAt: instantSchema }),
         response: { 201: commandResponse },
       },
     },
@@ -69,7 +70,7 @@ export const executionsRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'startExecution',
         description: 'Starts a run on a task, process template or plan (startedAt defaults to now).',
         tags: ['observer'],
-        body: startExecutionSchema.omit({ type: true }).extend({ startedAt: z.iso.datetime({ offset: true }).optional() }),
+        body: startExecutionSchema.omit({ type: true }).extend({ startedAt: instantSchema.optional() }),
         response: { 201: commandResponse },
       },
     },
@@ -92,7 +93,7 @@ export const executionsRoutes: FastifyPluginAsyncZod = async (app) => {
         description: 'Stops a running run (endedAt defaults to now; actual hours to the elapsed time).',
         tags: ['observer'],
         params: z.object({ runIdentifier: z.string().min(1).max(255) }),
-        body: stopExecutionSchema.omit({ type: true, runIdentifier: true }).extend({ endedAt: z.iso.datetime({ offset: true }).optional() }).default({}),
+        body: stopExecutionSchema.omit({ type: true, runIdentifier: true }).extend({ endedAt: instantSchema.optional() }).default({}),
         response: { 200: commandResponse },
       },
     },
@@ -121,8 +122,8 @@ export const executionsRoutes: FastifyPluginAsyncZod = async (app) => {
           workflow_id: z.string().optional(),
           process_template_id: z.string().optional(),
           status: executionStatusSchema.optional(),
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
+          from: instantSchema.optional(),
+          to: instantSchema.optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
         response: { 200: z.object({ runs: z.array(runSchema) }) },

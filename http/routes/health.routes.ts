@@ -20,6 +20,10 @@ const healthSchema = z
         lag: z.number().int().describe('committed events not applied yet'),
         lagSeconds: z.number().optional().describe('age of the oldest event not applied yet'),
         error: z.string().nullable(),
+        quarantined: z
+          .array(z.object({ stream: z.string(), position: z.number().int(), error: z.string() }))
+          .optional()
+          .describe('Streams held back after one of their events failed; every other stream goes on.'),
       }),
     ),
   })
@@ -71,6 +75,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       for (const [c, r] of results) if (r.state === 'warn' || (r.state === 'down' && !c.critical)) warnings.push(`${c.name}: ${r.detail ?? r.state}`);
       for (const p of projections) if (p.state === 'stalled') warnings.push(`projection ${p.name} stalled${p.error ? `: ${p.error.slice(0, 200)}` : ''}`);
+      for (const p of projections) if (p.quarantined?.length) warnings.push(`projection ${p.name}: ${p.quarantined.length} stream(s) quarantined`);
       const down = results.some(([c, r]) => c.critical && r.state === 'down');
       const status = down ? 'down' : warnings.length > 0 ? 'degraded' : 'ok';
       return reply.code(down ? 503 : 200).send({
@@ -78,7 +83,10 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         version: core.config.version,
         checks: Object.fromEntries(results.map(([c, r]) => [c.name, r.detail ? { state: r.state, detail: r.detail } : { state: r.state }])),
         warnings,
-        projections: [...projections],
+        projections: projections.map(({ quarantined, ...p }) => ({
+          ...p,
+          ...(quarantined?.length ? { quarantined: quarantined.map((q) => ({ stream: q.stream, position: q.position, error: q.error.slice(0, 200) })) } : {}),
+        })),
       });
     },
   );

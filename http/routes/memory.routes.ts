@@ -7,6 +7,7 @@ import { remember } from '../../commands/memory/remember.handler.js';
 import { HOT_GROUP_CAP, hotScopes, type HotMemory } from '../../domain/memory/hot-memory.policy.js';
 import { factTypeSchema, memoryScopeSchema, memoryTypeSchema } from '../../domain/memory/memory.values.js';
 import { AppError } from '../../domain/shared/app-error.js';
+import { instantSchema, jsonObjectSchema } from '../../domain/shared/storable-values.js';
 import type { FactView } from '../../queries/memory/fact.view.js';
 import { factsAt } from '../../queries/memory/facts.query.js';
 import { graphNeighbors } from '../../queries/memory/graph-neighbors.query.js';
@@ -24,7 +25,7 @@ export interface MemoryRouteDeps {
   readonly hot: HotMemoryReader;
 }
 
-const iso = z.iso.datetime({ offset: true });
+const iso = instantSchema;
 const rememberBody = z.object({
   content: z.string().trim().min(1).max(20_000),
   type: memoryTypeSchema.optional().describe('event | note | preference | pattern | decision | conversation_turn | …'),
@@ -33,7 +34,7 @@ const rememberBody = z.object({
   subject_type: z.string().min(1).max(200).optional(),
   subject_id: z.string().min(1).max(200).optional(),
   tags: z.array(z.string().min(1).max(100)).max(50).optional().describe('`person:Dana`, `org:Acme`, `project:x` tags become graph nodes.'),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: jsonObjectSchema.optional(),
   source: z.string().max(100).optional(),
   occurred_at: iso.optional(),
   expires_at: iso.optional(),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { instantSchema } from '../../domain/shared/storable-values.js';
 import { reflect } from '../../commands/observer/reflect.handler.js';
 import type { ReflectionWriter } from '../../commands/observer/reflection-writer.js';
 import { reflectionModeSchema } from '../../domain/observer/reflection.events.js';
@@ -67,7 +68,7 @@ export const observerRoutes: FastifyPluginAsyncZod<ObserverRouteDeps> = async (a
         querystring: z.object({
           mode: reflectionModeSchema,
           force: boolQuery.optional(),
-          at: z.iso.datetime({ offset: true }).optional().describe('An instant inside the period to reflect on (default now).'),
+          at: instantSchema.optional().describe('An instant inside the period to reflect on (default now).'),
           timezone: z.string().min(1).max(64).optional(),
           reason: z.string().max(500).optional(),
         }),

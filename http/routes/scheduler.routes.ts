@@ -8,6 +8,7 @@ import type { SchedulerCommandDeps } from '../../commands/scheduler/scheduler-co
 import { syncCalendar } from '../../commands/scheduler/sync-calendar.handler.js';
 import { updateSprint } from '../../commands/scheduler/update-sprint.handler.js';
 import { AppError } from '../../domain/shared/app-error.js';
+import { calendarDateSchema, dateOrInstantSchema, instantSchema } from '../../domain/shared/storable-values.js';
 import type { CalendarAuth } from '../../ports/calendar-auth.port.js';
 import type { CalendarStatus, CalendarSync } from '../../ports/calendar.port.js';
 import type { SecretBox } from '../../ports/secret-box.port.js';
@@ -32,7 +33,7 @@ export interface SchedulerRouteDeps {
 }
 
 const DAY_MS = 86_400_000;
-const dateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const dateOrTime = dateOrInstantSchema;
 
 const blockSchema = z
   .object({
@@ -96,11 +97,11 @@ const toResponse = (r: SchedulePlanResult, calendar: CalendarStatus) => ({
 
 const sprintBody = z.object({
   name: z.string().min(1).max(200),
-  start_date: z.iso.date(),
-  end_date: z.iso.date(),
+  start_date: calendarDateSchema,
+  end_date: calendarDateSchema,
   capacity_hours: z.number().min(0).max(1344),
   billable_target: z.number().min(0).max(1).nullable().optional().describe('Required billable share when the rule applies (default 0.6).'),
-  runway_weeks: z.number().min(0).nullable().optional().describe('Under 12 weeks (configurable) turns the billable rule on.'),
+  runway_weeks: z.number().min(0).max(10_000).nullable().optional().describe('Under 12 weeks (configurable) turns the billable rule on.'),
 });
 const sprintAnalysisSchema = z
   .object({
@@ -162,7 +163,7 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
         body: z.object({
           plan_id: z.string().min(1).max(200),
           horizon_days: z.number().int().min(1).max(366).optional().describe('Default 28.'),
-          start: z.iso.datetime({ offset: true }).optional().describe('Start of the horizon; default now.'),
+          start: instantSchema.optional().describe('Start of the horizon; default now.'),
           auto_approve: z.boolean().optional().describe('Schedule a plan that is not approved yet.'),
           dry_run: z.boolean().optional().describe('Preview: nothing is written.'),
         }),
@@ -253,7 +254,7 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
         description: 'Moves an Almanac block by hand; the move is recorded (BlockMoved) and later runs keep the block there.',
         tags: ['scheduler'],
         params: z.object({ event_id: z.string().min(1).max(200) }),
-        body: z.object({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) }),
+        body: z.object({ start: instantSchema, end: instantSchema }),
         response: { 200: z.object({ block_id: z.string(), plan_id: z.string(), start: z.string(), end: z.string(), pinned: z.literal(true), ...positionField }) },
       },
     },

@@ -24,6 +24,22 @@ export interface ProjectionCheckpointsTable {
   updated_at: Generated<Date>;
 }
 
+/** A stream one projection holds back: its event at `position` failed to apply. */
+export interface ProjectionQuarantinesTable {
+  projection: string;
+  stream_id: string;
+  tenant: string;
+  position: Int8;
+  event_type: string;
+  error: string;
+  attempts: Generated<number>;
+  quarantined_at: Generated<Date>;
+  last_attempt_at: Generated<Date>;
+  /** Set by `almanac projections retry`; the owning worker retries and clears the row. */
+  retry_requested_at: Date | null;
+}
+
 export interface ProjectionTables {
   projection_checkpoints: ProjectionCheckpointsTable;
+  projection_quarantines: ProjectionQuarantinesTable;
 }

@@ -7,6 +7,7 @@ import type { Projection, Reactor } from '../projection.js';
 import { applyBatch } from './apply-batch.js';
 import { advanceCheckpoint, checkpointTable, ensureCheckpoint } from './checkpoint-store.js';
 import type { EngineLogger } from './engine-logger.js';
+import { loadQuarantines, quarantineStream, releaseStream, type Quarantine } from './projection-quarantine.js';
 import { loadSkips } from './projection-skips.js';
 import { rebuildProjection } from './rebuild.js';
 import { Throughput } from './throughput.js';
@@ -72,6 +73,8 @@ export class ProjectionRunner {
   private lastIdleWrite = 0;
   private stalledSince = 0;
   private retryNow = false;
+  /** Streams held back by this projection, by stream id (projection_quarantines). */
+  private quarantined = new Map<string, Quarantine>();
 
   constructor(
     readonly subject: RunnerSubject,
@@ -169,6 +172,7 @@ export class ProjectionRunner {
     // Not max(): after a rebuild swap the checkpoint may move back a little, and we follow it.
     this.reached = cp.position;
     this.skips = await loadSkips(this.s.store, this.name);
+    await this.loadQuarantined();
     if (cp.state === 'stalled' && cp.errorPosition !== null) {
       // A restart is how a fix usually arrives: try once right away.
       this.error = { message: cp.error ?? 'stalled', position: cp.errorPosition };
@@ -180,13 +184,14 @@ export class ProjectionRunner {
 
   private async step(signal: AbortSignal): Promise<void> {
     if (this.state === 'stalled') return this.whileStalled(signal);
+    if (this.subject.kind === 'projection') await this.retryQuarantined(this.subject.projection);
     const page = await this.s.store.readAll({ after: this.reached, limit: this.s.batchSize, types: this.eventTypes });
     if (page.nextAfter === this.reached) {
       await this.writeIdleProgress();
       await this.s.store.waitForNew(this.reached, { signal, timeoutMs: this.s.pollIntervalMs, since: page.wakeToken });
       return;
     }
-    const events = page.events.filter((e) => !this.skips.has(e.position));
+    const events = page.events.filter((e) => !this.skips.has(e.position) && !this.quarantined.has(e.streamId));
     if (events.length === 0) {
       this.reached = page.nextAfter;
       this.s.onProgress(this.name, this.reached);
@@ -210,9 +215,11 @@ export class ProjectionRunner {
       if (isOwnershipChange(err)) throw err;
       this.s.logger.warn({ projection: this.name, err: describe(err) }, 'batch failed: retrying event by event');
     }
-    // One event per transaction finds the failing event and commits everything before it.
+    // One event per transaction finds the failing event and commits everything before it;
+    // the failing event's stream is quarantined and the other streams go on.
     for (const event of events) {
-      await this.withRetries(event, signal, () => this.commit(projection, [event], event.position));
+      if (this.quarantined.has(event.streamId)) continue;
+      await this.withRetries(event, signal, () => this.commit(projection, [event], event.position), (err) => this.quarantine(event, err));
     }
     if (this.reached < to) await this.commit(projection, [], to);
   }
@@ -265,7 +272,12 @@ export class ProjectionRunner {
     this.s.onProgress(this.name, this.reached);
   }
 
-  private async withRetries(event: RecordedEvent, signal: AbortSignal, work: () => Promise<void>): Promise<void> {
+  private async withRetries(
+    event: RecordedEvent,
+    signal: AbortSignal,
+    work: () => Promise<void>,
+    giveUp?: (err: unknown) => Promise<void>,
+  ): Promise<void> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.s.retry.attempts; attempt++) {
       if (signal.aborted) throw new AppError('PROJECTION.CANCELLED', 'stopping', {});
@@ -278,8 +290,48 @@ export class ProjectionRunner {
         if (attempt < this.s.retry.attempts) await sleep(this.backoff(attempt), signal);
       }
     }
+    // A dependency that is down is not the event's fault: the run loop backs off and resumes.
+    if (giveUp && !isInfrastructureError(lastError)) return giveUp(lastError);
     await this.stall(event.position, lastError);
     throw new Stalled();
+  }
+
+  private async quarantine(event: RecordedEvent, err: unknown): Promise<void> {
+    const message = describe(err);
+    await quarantineStream(this.s.db, { projection: this.name, event, error: message, from: this.persisted });
+    this.advanced(event.position, 0);
+    await this.loadQuarantined();
+    this.s.logger.error({ projection: this.name, position: event.position, stream: event.streamId, tenant: event.tenant, err: message }, 'stream quarantined');
+  }
+
+  private async loadQuarantined(): Promise<void> {
+    if (this.subject.kind !== 'projection') return;
+    this.quarantined = new Map((await loadQuarantines(this.s.db, this.name)).map((q) => [q.streamId, q]));
+  }
+
+  /**
+   * Tries quarantined streams again when a person asked (retry, or a skip of the failing
+   * event) or the retry interval passed, between batches so that nothing else writes meanwhile.
+   */
+  private async retryQuarantined(projection: Projection): Promise<void> {
+    await this.loadQuarantined();
+    if (this.quarantined.size === 0) return;
+    const due = [...this.quarantined.values()].filter(
+      (q) => q.retryRequestedAt !== null || this.skips.has(q.position) || Date.now() - q.lastAttemptAt.getTime() >= this.s.stalledRetryMs,
+    );
+    if (due.length === 0) return;
+    this.skips = await loadSkips(this.s.store, this.name);
+    if (this.reached > this.persisted) await this.commit(projection, [], this.reached);
+    const types = new Set(this.eventTypes);
+    for (const q of due) {
+      const held = (await this.s.store.readStream(q.streamId)).filter(
+        (e) => e.position >= q.position && e.position <= this.persisted && types.has(e.type) && !this.skips.has(e.position),
+      );
+      const r = await releaseStream(this.s.db, { projection, quarantine: q, held, checkpoint: this.persisted });
+      if (r.released) this.s.logger.info({ projection: this.name, stream: q.streamId, events: held.length }, 'quarantined stream released');
+      else this.s.logger.warn({ projection: this.name, stream: q.streamId, err: r.error }, 'quarantined stream failed again');
+    }
+    await this.loadQuarantined();
   }
 
   private async stall(position: number, err: unknown): Promise<void> {
@@ -338,3 +390,14 @@ const isOwnershipChange = (err: unknown): boolean =>
   isAppError(err) && (err.code === 'PROJECTION.CHECKPOINT_MOVED' || err.code === 'PROJECTION.OWNERSHIP_LOST');
 
 const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+// Connection trouble (network errno, Postgres classes 08, 53, 57, 58) and transient conflicts
+// (serialization failure, deadlock) say nothing about the event being applied.
+const infrastructureCodes = /^(ECONN\w+|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|08\w{3}|53\w{3}|57\w{3}|58\w{3}|40001|40P01)$/;
+
+function isInfrastructureError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return infrastructureCodes.test(code);
+  if (err instanceof AggregateError) return err.errors.some(isInfrastructureError);
+  return err instanceof Error && /connection (terminated|ended|closed)|not queryable|Client has encountered a connection error/i.test(err.message);
+}

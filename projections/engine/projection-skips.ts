@@ -11,6 +11,7 @@ import { deterministicId } from '../../domain/shared/event-ids.js';
 import type { Database } from '../../ports/database.schema.js';
 import type { EventStore } from '../../ports/event-store.port.js';
 import { readCheckpoint } from './checkpoint-store.js';
+import { loadQuarantines, requestRetry } from './projection-quarantine.js';
 
 /** Positions a person decided this projection will never apply (ProjectionSkipped events). */
 export async function loadSkips(store: EventStore, name: string): Promise<Set<number>> {
@@ -41,20 +42,23 @@ export interface SkipRequest {
 export async function skipEvent(req: SkipRequest): Promise<{ position: number; logPosition: number }> {
   const cp = await readCheckpoint(req.db, 'public', req.name);
   if (!cp) throw new AppError('PROJECTION.NOT_FOUND', `no projection named ${req.name}`, { name: req.name });
-  if (req.position <= cp.position) {
+  const event = await req.db.selectFrom('events').select(['position', 'stream_id']).where('position', '=', req.position).executeTakeFirst();
+  // Behind the checkpoint only a held event of a quarantined stream is still unapplied.
+  const held = event ? (await loadQuarantines(req.db, req.name)).find((q) => q.streamId === event.stream_id && q.position <= req.position) : undefined;
+  if (req.position <= cp.position && !held) {
     throw new AppError('PROJECTION.SKIP_BEHIND_CHECKPOINT', 'that position is already applied', {
       name: req.name,
       position: req.position,
       checkpoint: cp.position,
     });
   }
-  const event = await req.db.selectFrom('events').select('position').where('position', '=', req.position).executeTakeFirst();
   if (!event) throw new AppError('PROJECTION.EVENT_NOT_FOUND', `no event at position ${req.position}`, { position: req.position });
+  const error = held?.position === req.position ? held.error : cp.error && cp.errorPosition === req.position ? cp.error : undefined;
   const data: ProjectionSkipped = {
     projection: req.name,
     position: req.position,
     ...(req.reason ? { reason: req.reason } : {}),
-    ...(cp.error && cp.errorPosition === req.position ? { error: cp.error } : {}),
+    ...(error ? { error } : {}),
   };
   const result = await req.store.append(
     SYSTEM_PROJECTIONS_STREAM,
@@ -68,5 +72,6 @@ export async function skipEvent(req: SkipRequest): Promise<{ position: number; l
     ],
     { expectedVersion: 'any', tenant: SYSTEM_TENANT },
   );
+  if (held) await requestRetry(req.db, req.name, held.streamId);
   return { position: req.position, logPosition: result.positions[0] ?? 0 };
 }

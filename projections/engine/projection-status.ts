@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../ports/database.schema.js';
-import type { ProjectionStatus } from '../../ports/projection-status.port.js';
+import type { ProjectionStatus, QuarantinedStream } from '../../ports/projection-status.port.js';
+import { loadQuarantines } from './projection-quarantine.js';
 
 /** What `almanac projections status` and the health endpoint show for one projection. */
 export interface ProjectionStatusReport extends ProjectionStatus {
@@ -15,6 +16,7 @@ export interface ProjectionStatusReport extends ProjectionStatus {
   readonly codeVersion: number;
   readonly rebuild: { readonly position: number; readonly target: number; readonly startedAt: Date } | null;
   readonly updatedAt: Date | null;
+  readonly quarantined: readonly QuarantinedStream[];
 }
 
 export interface StatusEntry {
@@ -31,6 +33,7 @@ const LAG_COUNT_CAP = 1_000_000;
 export async function readProjectionStatus(db: Kysely<Database>, entries: readonly StatusEntry[]): Promise<ProjectionStatusReport[]> {
   const rows = await db.withSchema('public').selectFrom('projection_checkpoints').selectAll().execute();
   const byName = new Map(rows.map((r) => [r.name, r]));
+  const quarantines = await loadQuarantines(db);
   const reports: ProjectionStatusReport[] = [];
   for (const entry of entries) {
     const row = byName.get(entry.name);
@@ -43,6 +46,7 @@ export async function readProjectionStatus(db: Kysely<Database>, entries: readon
     const lag = Number(lagRows[0]?.n ?? 0);
     const oldest = lagRows[0]?.oldest ? new Date(lagRows[0].oldest) : null;
     const rebuilding = row?.rebuild_started_at ? row : null;
+    const held = quarantines.filter((q) => q.projection === entry.name);
     reports.push({
       name: entry.name,
       kind: entry.kind,
@@ -66,6 +70,7 @@ export async function readProjectionStatus(db: Kysely<Database>, entries: readon
           }
         : null,
       updatedAt: row?.updated_at ? new Date(row.updated_at) : null,
+      quarantined: held.map((q) => ({ stream: q.streamId, position: q.position, eventType: q.eventType, error: q.error, attempts: q.attempts, since: q.quarantinedAt })),
     });
   }
   return reports;

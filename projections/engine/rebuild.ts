@@ -133,6 +133,8 @@ async function swapIn(db: Kysely<Database>, projection: Projection, scratch: str
           })
           .where('name', '=', projection.name)
           .execute();
+        // The new tables hold every stream's events up to `position`: nothing is held back any more.
+        await checkpointTable(trx, 'public').deleteFrom('projection_quarantines').where('projection', '=', projection.name).execute();
         await sql.raw(`DROP SCHEMA ${quoteIdent(scratch)} CASCADE`).execute(trx);
         return position;
       });

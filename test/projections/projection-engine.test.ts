@@ -6,6 +6,7 @@ import { PostgresProjectionLock } from '../../adapters/projection-lock/postgres-
 import type { EventStore } from '../../ports/event-store.port.js';
 import type { ProjectionLock } from '../../ports/projection-lock.port.js';
 import { startProjectionEngine, type ProjectionEngine } from '../../projections/engine/projection-engine.js';
+import { requestRetry } from '../../projections/engine/projection-quarantine.js';
 import { skipEvent } from '../../projections/engine/projection-skips.js';
 import { rebuildProjection } from '../../projections/engine/rebuild.js';
 import { dropReplay, inReplaySchema, listReplays, replayInto } from '../../projections/engine/replay.js';
@@ -110,7 +111,7 @@ describe.each(databaseKinds)('projection engine on $kind', ({ kind, open }) => {
     await expect(e.waitForPosition(1, ['nope'], 10)).rejects.toMatchObject({ code: 'PROJECTION.NOT_FOUND' });
   });
 
-  it('a poison event stalls only its projection, with position and error; a fix resumes from that event', async () => {
+  it('a poison event quarantines only its stream: other streams and tenants go on, its later events wait, a retry applies them in order', async () => {
     const p = await fresh();
     const q = await fresh();
     let fixed = false;
@@ -119,41 +120,69 @@ describe.each(databaseKinds)('projection engine on $kind', ({ kind, open }) => {
     const e = start([poisoned, healthy]);
     await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 1 }, { account: 'a', amount: 2 }]);
     const poisonAt = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 100, poison: true }]);
-    const last = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 4 }]);
+    await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 4 }]);
+    const last = await appendCredits(t.handle.eventStore, p, [{ account: 'b', amount: 7 }], 't2');
 
-    expect(await e.waitForPosition(last, [q], 5000)).toBe(true);
-    await expect.poll(async () => (await e.status()).find((s) => s.name === p)?.state, { timeout: 5000 }).toBe('stalled');
-    const stalled = (await e.status()).find((s) => s.name === p)!;
-    expect(stalled.errorPosition).toBe(poisonAt);
-    expect(stalled.error).toContain('poison event');
-    expect(stalled.position).toBeLessThan(poisonAt);
-    expect(await e.waitForPosition(last, [p], 50)).toBe(false);
+    expect(await e.waitForPosition(last, [p, q], 5000)).toBe(true);
+    const status = (await e.status()).find((s) => s.name === p)!;
+    expect(status).toMatchObject({ state: 'live', error: null });
+    expect(status.quarantined).toMatchObject([{ stream: `acct-${p}-a`, position: poisonAt, eventType: `${p}.Credited`, attempts: 1 }]);
+    expect(status.quarantined[0]!.error).toContain('poison event');
+    // The held stream keeps the rows it had before the poison event; the other tenant is whole.
+    expect(await readRows(t.handle.db, `${p}_accounts`, ACCOUNTS)).toEqual([
+      { tenant: 't1', account: 'a', balance: 3, entries: 2 },
+      { tenant: 't2', account: 'b', balance: 7, entries: 1 },
+    ]);
+    await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 8 }]);
+    const later = await appendCredits(t.handle.eventStore, p, [{ account: 'b', amount: 1 }], 't2');
+    expect(await e.waitForPosition(later, [p], 5000)).toBe(true);
+    expect(await readRows(t.handle.db, `${p}_accounts`, BALANCES)).toEqual([
+      { account: 'a', balance: 3 },
+      { account: 'b', balance: 8 },
+    ]);
 
     fixed = true;
-    e.retry(p);
-    expect(await e.waitForPosition(last, [p], 5000)).toBe(true);
-    const entries = await readRows(t.handle.db, `${p}_entries`, { columns: ['position', 'amount'], numeric: ['amount'] });
-    expect(entries.map((r) => r.amount)).toEqual([1, 2, 100, 4]);
-    expect((await e.status()).find((s) => s.name === p)).toMatchObject({ state: 'live', error: null });
+    expect(await requestRetry(t.handle.db, p)).toBe(1);
+    await expect.poll(async () => (await e.status()).find((s) => s.name === p)?.quarantined, { timeout: 5000 }).toEqual([]);
+    const entries = await readRows(t.handle.db, `${p}_entries`, { columns: ['account', 'position', 'amount'], numeric: ['amount'] });
+    expect(entries.filter((r) => r.account === 'a').map((r) => r.amount)).toEqual([1, 2, 100, 4, 8]);
+    const next = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 16 }]);
+    expect(await e.waitForPosition(next, [p], 5000)).toBe(true);
+    expect(await readRows(t.handle.db, `${p}_accounts`, BALANCES)).toEqual([
+      { account: 'a', balance: 131 },
+      { account: 'b', balance: 8 },
+    ]);
   });
 
-  it('skip is a recorded operator decision; the projection moves past exactly that event', async () => {
+  it('a retry that fails again keeps the stream held and names the failing event', async () => {
+    const p = await fresh();
+    const e = start([ledgerProjection({ prefix: p, failOn: isPoison })]);
+    const poisonAt = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 1, poison: true }]);
+    expect(await e.waitForPosition(poisonAt, [p], 5000)).toBe(true);
+    await requestRetry(t.handle.db, p, `acct-${p}-a`);
+    await expect
+      .poll(async () => (await e.status()).find((s) => s.name === p)?.quarantined[0], { timeout: 5000 })
+      .toMatchObject({ position: poisonAt, attempts: 2 });
+    expect(await requestRetry(t.handle.db, p, 'no-such-stream')).toBe(0);
+  });
+
+  it('skip is a recorded operator decision; the quarantined stream moves past exactly that event', async () => {
     const p = await fresh();
     const e = start([ledgerProjection({ prefix: p, failOn: isPoison })]);
     const first = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 1 }]);
     const poisonAt = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 100, poison: true }]);
     const last = await appendCredits(t.handle.eventStore, p, [{ account: 'a', amount: 2 }]);
-    await expect.poll(async () => (await e.status())[0]?.state, { timeout: 5000 }).toBe('stalled');
+    expect(await e.waitForPosition(last, [p], 5000)).toBe(true);
     await expect(skipEvent({ db: t.handle.db, store: t.handle.eventStore, name: p, position: first, actor: 'ops' })).rejects.toMatchObject({
       code: 'PROJECTION.SKIP_BEHIND_CHECKPOINT',
     });
     await skipEvent({ db: t.handle.db, store: t.handle.eventStore, name: p, position: poisonAt, actor: 'ops', reason: 'bad data' });
-    expect(await e.waitForPosition(last, [p], 5000)).toBe(true);
+    await expect.poll(async () => (await e.status()).find((s) => s.name === p)?.quarantined, { timeout: 5000 }).toEqual([]);
     const entries = await readRows(t.handle.db, `${p}_entries`, { columns: ['amount'], numeric: ['amount'] });
     expect(entries.map((r) => r.amount)).toEqual([1, 2]);
     const log = await t.handle.eventStore.readStream('system-projections');
     expect(log.filter((ev) => (ev.data as { projection: string }).projection === p)).toMatchObject([
-      { type: 'ProjectionSkipped', tenant: 'system', data: { projection: p, position: poisonAt, reason: 'bad data' } },
+      { type: 'ProjectionSkipped', tenant: 'system', data: { projection: p, position: poisonAt, reason: 'bad data', error: expect.stringContaining('poison') } },
     ]);
   });
 

@@ -70,6 +70,22 @@ describe('almanac projections / replay (CLI) on postgres', () => {
     expect(p3).toBeGreaterThan(p2);
   });
 
+  it('status lists quarantined streams; retry asks for them again', async () => {
+    const event = (await t.handle.eventStore.append('acct-cli-q', [{ id: randomUUID(), ...credit('q', 1, {}, 'cli_ledger') }], { expectedVersion: 'any', tenant: 't9' }))
+      .positions[0]!;
+    await catchUp(t.handle.db, t.handle.eventStore, projection);
+    await t.handle.db
+      .insertInto('projection_quarantines')
+      .values({ projection: 'cli_ledger', stream_id: 'acct-cli-q', tenant: 't9', position: event, event_type: 'cli_ledger.Credited', error: 'boom', retry_requested_at: null })
+      .execute();
+    expect(await run('projections', 'status')).toMatch(new RegExp(`cli_ledger  acct-cli-q \\(tenant t9\\)  held from ${event} .*: boom`));
+    const json = JSON.parse(await run('projections', 'status', '--json')) as Array<{ quarantined: unknown[] }>;
+    expect(json[0]!.quarantined).toMatchObject([{ stream: 'acct-cli-q', position: event, error: 'boom' }]);
+    expect(await run('projections', 'retry', 'cli_ledger')).toContain('retry requested for 1 quarantined stream');
+    await expect(run('projections', 'retry', 'cli_ledger', '--stream', 'nope')).rejects.toThrow(/no quarantined stream nope/);
+    await expect(run('projections', 'retry', 'nope')).rejects.toThrow(/no projection named nope/);
+  });
+
   it('parses --until as a position or an ISO time', () => {
     expect(parseUntil('42')).toBe(42);
     expect(parseUntil('2026-11-25T10:00:00Z')).toEqual(new Date('2026-11-25T10:00:00Z'));
