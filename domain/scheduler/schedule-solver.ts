@@ -1,4 +1,5 @@
 import { deterministicId } from '../shared/event-ids.js';
+import { packChunks } from './chunk-packing.js';
 import { capacityPeriods, nonBillableAllowanceMs, type CapacityPeriod, type PeriodUsage } from './capacity-periods.js';
 import { scheduleInputSchema, type ParsedScheduleInput, type ScheduleInput, type SchedulableTask } from './schedule-input.js';
 import type { ConstraintName, LateTask, ScheduledBlock, ScheduleResult, UnplacedTask } from './schedule-result.js';
@@ -39,7 +40,8 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
   const input = scheduleInputSchema.parse(raw);
   const prefs = input.preferences;
   assertTimezone(prefs.timezone);
-  const span: Interval = { start: fromIso(input.horizon.start), end: fromIso(input.horizon.end) };
+  // Blocks start on whole minutes even when the horizon starts at "now" (20:04:13.648).
+  const span: Interval = { start: ceilMinute(fromIso(input.horizon.start)), end: floorMinute(fromIso(input.horizon.end)) };
   const bufferMs = prefs.bufferMinutes * MINUTE_MS;
   const minChunk = prefs.minChunkMinutes * MINUTE_MS;
   const maxChunk = Math.max(minChunk, prefs.maxChunkMinutes * MINUTE_MS);
@@ -75,14 +77,16 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
     const fixed = existing.filter((b) => b.pinned || fromIso(b.start) < span.start);
     const fixedMs = fixed.reduce((s, b) => s + fromIso(b.end) - fromIso(b.start), 0);
     const endMs = fixed.reduce((m, b) => Math.max(m, fromIso(b.end)), -Infinity);
-    plans.set(t.taskId, { task: t, needMs: Math.max(0, Math.round(t.estimatedHours * HOUR_MS) - fixedMs), fixed, placed: [], done: false, endMs });
+    plans.set(t.taskId, { task: t, needMs: Math.max(0, taskMs(t.estimatedHours) - fixedMs), fixed, placed: [], done: false, endMs });
     for (const b of fixed) {
       const i = { start: fromIso(b.start), end: fromIso(b.end) };
       obstacles.push(i);
       if (i.end > span.start) count(i, t.billable);
     }
   }
-  const free: Chunk[] = subtractIntervals(windows, obstacles.map((o) => pad(o, bufferMs)), rebuild);
+  const free: Chunk[] = subtractIntervals(windows, obstacles.map((o) => pad(o, bufferMs)), rebuild)
+    .map((f) => ({ start: ceilMinute(f.start), end: floorMinute(f.end), day: f.day }))
+    .filter((f) => f.end > f.start);
 
   const unplaced: UnplacedTask[] = [];
   const order = dependencyOrder(input.tasks, unplaced);
@@ -235,6 +239,10 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
   return { blocks, unplaced, late, removedBlockIds, score };
 }
 
+/** A task's length in whole minutes (the unit every block is laid out in). */
+export const taskMs = (hours: number): number => Math.round(hours * 60) * MINUTE_MS;
+const ceilMinute = (ms: number) => Math.ceil(ms / MINUTE_MS) * MINUTE_MS;
+const floorMinute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 const byStart = (a: { start: string }, b: { start: string }) => fromIso(a.start) - fromIso(b.start);
 const pad = (i: Interval, by: number): Interval => ({ start: i.start - by, end: i.end + by });
 const rebuild = (base: Chunk, start: number, end: number): Chunk => ({ start, end, day: base.day });
@@ -317,10 +325,11 @@ function place(
   const added = new Map<string, number>();
   const seen = { capacity: false, billable: false, short: false, deadline: false };
   let remaining = needMs;
+  let lastEnd = -Infinity;
   let i = firstEndingAfter(free, earliest);
   for (; i < free.length && remaining > 0; i++) {
     const f = free[i]!;
-    let cursor = Math.max(f.start, earliest);
+    let cursor = Math.max(f.start, earliest, lastEnd + rules.bufferMs);
     if (cursor >= limit) {
       seen.deadline = true;
       break;
@@ -344,10 +353,20 @@ function place(
       chunks.push({ start: cursor, end: cursor + c, day: f.day });
       added.set(p.key, already + c);
       remaining -= c;
+      lastEnd = cursor + c;
       cursor += c + rules.bufferMs;
     }
   }
   if (remaining === 0) return { chunks, blockedBy: 'working_hours' };
+  if (needMs >= rules.minChunk) {
+    const gaps = free.slice(firstEndingAfter(free, earliest)).flatMap((f) => {
+      const s = Math.max(f.start, earliest);
+      const e = Math.min(f.end, limit);
+      return e > s ? [{ start: s, end: e, day: f.day }] : [];
+    });
+    const packed = packChunks(gaps, needMs, rules);
+    if (packed && fitsPeriods(packed, billable, periodOf, usageOf)) return { chunks: packed, blockedBy: 'working_hours' };
+  }
   const blockedBy: ConstraintName = seen.billable ? 'billable_share' : seen.capacity ? 'weekly_capacity' : seen.short ? 'min_chunk' : seen.deadline && limit < Infinity ? 'deadline' : 'working_hours';
   return { chunks: [], blockedBy };
 }
@@ -355,15 +374,15 @@ function place(
 /** How much of `avail` to take so that no chunk (this one or a later one) breaks min/max. */
 function chunkSize(remaining: number, avail: number, taskMs: number, r: ChunkRules): number {
   if (taskMs < r.minChunk) return avail >= remaining ? remaining : 0;
-  let c = Math.min(remaining, r.maxChunk, avail);
-  if (c < r.minChunk) return 0;
-  const rest = remaining - c;
-  if (rest > 0 && rest < r.minChunk) {
-    c = remaining - r.minChunk;
-    if (c < r.minChunk) return 0;
+  // Longest chunk whose remainder can still be cut into min…max chunks.
+  for (let c = Math.floor(Math.min(remaining, r.maxChunk, avail) / MINUTE_MS) * MINUTE_MS; c >= r.minChunk; c -= MINUTE_MS) {
+    if (splittable(remaining - c, r.minChunk, r.maxChunk)) return c;
   }
-  return c;
+  return 0;
 }
+
+/** Whether `ms` is a sum of chunks of min…max (0 is: no chunk). */
+const splittable = (ms: number, min: number, max: number): boolean => ms === 0 || Math.ceil(ms / max) * min <= ms;
 
 /** Removes `cut` from the sorted free list in place (only the intervals it touches). */
 function carve(free: Chunk[], cut: Interval): void {
