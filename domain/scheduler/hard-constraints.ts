@@ -40,7 +40,7 @@ export function findViolations(raw: ScheduleInput | ParsedScheduleInput, result:
     }
     const t = tasks.get(b.taskId);
     if (!t) out.push({ constraint: 'unknown_task', detail: b.blockId });
-    else if (prefs.deadlinePolicy === 'hard' && t.deadline && i.end > fromIso(t.deadline)) out.push({ constraint: 'deadline', detail: b.blockId });
+    else if (prefs.deadlinePolicy === 'hard' && t.deadline && i.end > deadlineInstant(t.deadline, prefs.timezone)) out.push({ constraint: 'deadline', detail: b.blockId });
     if (unplacedIds.has(b.taskId)) out.push({ constraint: 'partial', detail: `${b.taskId} is unplaced yet has block ${b.blockId}` });
   }
   const sorted = [...result.blocks].sort((a, b) => fromIso(a.start) - fromIso(b.start));
@@ -128,3 +128,7 @@ export function insideWorkingHours(i: Interval, hours: WorkingHours, timezone: s
 }
 
 const clockMinutes = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+
+/** A date-only deadline ends with its local day (luxon's own day arithmetic, not the solver's). */
+const deadlineInstant = (deadline: string, timezone: string): number =>
+  deadline.length === 10 ? DateTime.fromISO(deadline, { zone: timezone }).plus({ days: 1 }).startOf('day').toMillis() : fromIso(deadline);

@@ -101,3 +101,59 @@ describe('schedule solver on real calendars', () => {
     expect(result.blocks.map((b) => b.start)).toEqual(['2026-03-02T09:05:00.000Z']);
   });
 });
+
+describe('reschedule keeps what it can', () => {
+  const day = [{ start: '09:00', end: '17:00' }];
+  const input = (occupied: ScheduleInput['occupied'], existingBlocks: ScheduleInput['existingBlocks']): ScheduleInput =>
+    given({
+      horizon: { start: '2026-03-02T00:00:00Z', end: '2026-03-03T00:00:00Z' },
+      tasks: [
+        { taskId: 'a', estimatedHours: 1 },
+        { taskId: 'b', estimatedHours: 1, dependsOn: ['a'] },
+      ],
+      occupied,
+      existingBlocks,
+      prefs: { timezone: 'UTC', workingHours: { ...none, mon: day } },
+    });
+
+  it('a hit task that can move earlier drags none of its dependents along', () => {
+    // Given a at 10:00 and its dependent b at 15:00, when a new event takes 10:00–11:00
+    const existing = [
+      { blockId: 'block-a', taskId: 'a', start: '2026-03-02T10:00:00.000Z', end: '2026-03-02T11:00:00.000Z' },
+      { blockId: 'block-b', taskId: 'b', start: '2026-03-02T15:00:00.000Z', end: '2026-03-02T16:00:00.000Z' },
+    ];
+    const i = input([{ id: 'new', start: '2026-03-02T10:00:00Z', end: '2026-03-02T11:00:00Z' }], existing);
+    const result = solveSchedule(i);
+    // Then only a moves (to 09:00) and b stays where it was
+    expect(findViolations(i, result)).toEqual([]);
+    expect(result.removedBlockIds).toEqual(['block-a']);
+    expect(result.blocks.find((b) => b.taskId === 'b')!.blockId).toBe('block-b');
+    expect(result.blocks.find((b) => b.taskId === 'a')!.start).toBe('2026-03-02T09:00:00.000Z');
+  });
+
+  it('a dependent moves only when its dependency can no longer end before it starts', () => {
+    const existing = [
+      { blockId: 'block-a', taskId: 'a', start: '2026-03-02T09:00:00.000Z', end: '2026-03-02T10:00:00.000Z' },
+      { blockId: 'block-b', taskId: 'b', start: '2026-03-02T10:00:00.000Z', end: '2026-03-02T11:00:00.000Z' },
+    ];
+    const i = input([{ id: 'new', start: '2026-03-02T09:00:00Z', end: '2026-03-02T10:00:00Z' }], existing);
+    const result = solveSchedule(i);
+    expect(findViolations(i, result)).toEqual([]);
+    expect(result.unplaced).toEqual([]);
+    expect(result.removedBlockIds).toEqual(['block-a', 'block-b']);
+  });
+
+  it('a date-only deadline means the end of that day on the user’s clock', () => {
+    // Given a New York user, a task due 2027-03-10 and a hard deadline policy
+    const i = given({
+      horizon: { start: '2027-03-10T05:00:00Z', end: '2027-03-12T05:00:00Z' },
+      tasks: [{ taskId: 'due', estimatedHours: 2, deadline: '2027-03-10' }],
+      prefs: { timezone: 'America/New_York', deadlinePolicy: 'hard', workingHours: { ...none, wed: day, thu: day } },
+    });
+    // When scheduling, then it is placed on the 10th (not refused as due 19:00 on the 9th)
+    const result = solveSchedule(i);
+    expect(result.unplaced).toEqual([]);
+    expect(result.late).toEqual([]);
+    expect(local(result.blocks[0]!.start, 'America/New_York').slice(0, 16)).toBe('2027-03-10 09:00');
+  });
+});

@@ -5,7 +5,7 @@ import { scheduleInputSchema, type ParsedScheduleInput, type ScheduleInput, type
 import type { ConstraintName, LateTask, ScheduledBlock, ScheduleResult, UnplacedTask } from './schedule-result.js';
 import { scoreSchedule } from './schedule-score.js';
 import { fromIso, HOUR_MS, MINUTE_MS, subtractIntervals, toIso, type Interval } from './time-interval.js';
-import { assertTimezone, dailyWindows, localDate, workingWindows, type WorkingWindow } from './working-hours.js';
+import { assertTimezone, dailyWindows, dueMs, localDate, workingWindows, type WorkingWindow } from './working-hours.js';
 
 interface Chunk extends Interval {
   readonly day: string;
@@ -38,6 +38,82 @@ interface Attempt {
  */
 export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): ScheduleResult {
   const input = scheduleInputSchema.parse(raw);
+  assertTimezone(input.preferences.timezone);
+  return choose(input, solveWith);
+}
+
+/** How one greedy pass orders and cuts; the solver runs several and keeps the best. */
+export interface Strategy {
+  /** Ready tasks by priority then deadline (`priority`), or deadline first (`deadline`). */
+  readonly order: 'priority' | 'deadline';
+  /** Exact chunk packing where the longest-first cut dead-ends. */
+  readonly exact: boolean;
+  /** Focus hours, and a second pass for non-billable work after the billable work. */
+  readonly refinements: boolean;
+}
+
+/** A plain earliest-deadline greedy over the same hard constraints (the bench's baseline). */
+export const plainEdf: Strategy = { order: 'deadline', exact: false, refinements: false };
+const strategies: readonly Strategy[] = [
+  { order: 'priority', exact: true, refinements: true },
+  { order: 'deadline', exact: true, refinements: true },
+  plainEdf,
+];
+
+/**
+ * One strategy, run to a fixed point: a kept dependent whose re-placed dependency cannot end
+ * before it starts is released (re-placed too) and the pass repeats. Each round releases at
+ * least one more task, so it ends.
+ */
+export function solveWith(raw: ScheduleInput | ParsedScheduleInput, strategy: Strategy = strategies[0]!): ScheduleResult {
+  const input = scheduleInputSchema.parse(raw);
+  assertTimezone(input.preferences.timezone);
+  const released = new Set<string>();
+  for (;;) {
+    const { result, release } = solveOnce(input, strategy, released);
+    if (release.length === 0) return result;
+    for (const id of release) released.add(id);
+  }
+}
+
+/**
+ * Quality guard: every strategy runs, and the chosen result is never worse than the plain
+ * earliest-deadline greedy in hours placed or deadlines met; among those the best score wins.
+ * Tasks that had blocks and lost them to the keep-first rule get one chance with everything
+ * movable, taken only when it leaves fewer tasks unplaced.
+ */
+function choose(input: ParsedScheduleInput, solve: (i: ParsedScheduleInput, s: Strategy) => ScheduleResult): ScheduleResult {
+  const results = strategies.map((s) => solve(input, s));
+  const baseline = results[strategies.indexOf(plainEdf)]!;
+  const quality = (r: ScheduleResult) => ({ hours: r.score.placedHours, met: deadlinesMet(input, r) });
+  const floor = quality(baseline);
+  const eligible = results.filter((r) => {
+    const q = quality(r);
+    return q.hours >= floor.hours - 1e-9 && q.met >= floor.met;
+  });
+  let best = eligible.reduce((a, b) => (b.score.total > a.score.total ? b : a));
+  const hadBlocks = new Set(input.existingBlocks.map((b) => b.taskId));
+  if (best.unplaced.some((u) => hadBlocks.has(u.taskId))) {
+    const movable = { ...input, existingBlocks: input.existingBlocks.filter((b) => b.pinned || fromIso(b.start) < fromIso(input.horizon.start)) };
+    const fresh = solve(movable, strategies[0]!);
+    if (fresh.unplaced.length < best.unplaced.length) {
+      const kept = new Set(fresh.blocks.map((b) => b.blockId));
+      best = { ...fresh, removedBlockIds: input.existingBlocks.map((b) => b.blockId).filter((id) => !kept.has(id)).sort() };
+    }
+  }
+  return best;
+}
+
+/** Tasks with a deadline that are placed and end by it. */
+export function deadlinesMet(raw: ScheduleInput | ParsedScheduleInput, r: ScheduleResult): number {
+  const input = scheduleInputSchema.parse(raw);
+  const unplaced = new Set(r.unplaced.map((u) => u.taskId));
+  const late = new Set(r.late.map((l) => l.taskId));
+  const placed = new Set(r.blocks.map((b) => b.taskId));
+  return input.tasks.filter((t) => t.deadline && placed.has(t.taskId) && !unplaced.has(t.taskId) && !late.has(t.taskId)).length;
+}
+
+function solveOnce(input: ParsedScheduleInput, strategy: Strategy, released: ReadonlySet<string>): { result: ScheduleResult; release: string[] } {
   const prefs = input.preferences;
   assertTimezone(prefs.timezone);
   // Blocks start on whole minutes even when the horizon starts at "now" (20:04:13.648).
@@ -118,7 +194,26 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
     }
     return end;
   };
-  const deadlineOf = (t: SchedulableTask) => (prefs.deadlinePolicy === 'hard' && t.deadline ? fromIso(t.deadline) : Infinity);
+  const deadlineOf = (t: SchedulableTask) => (prefs.deadlinePolicy === 'hard' && t.deadline ? dueMs(t.deadline, prefs.timezone) : Infinity);
+  /** Latest end a re-placed task may have: the first start of a dependent that was kept. */
+  const latest = new Map<string, number>();
+  const keptBy = new Map<string, string[]>();
+  // A dependent keeps its blocks while its dependency is re-placed, when that dependency can
+  // still end before it starts: a hit task that moves earlier drags nothing with it.
+  const depsAllowKeep = (id: string, start: number, end: number): boolean => {
+    if (released.has(id) || end > (latest.get(id) ?? Infinity)) return false;
+    for (const d of taskById(id).dependsOn) {
+      const p = plans.get(d);
+      if (!p || !inOrder.has(d)) return false;
+      if (p.done && p.endMs > start) return false;
+    }
+    for (const d of taskById(id).dependsOn) {
+      if (plans.get(d)!.done) continue;
+      latest.set(d, Math.min(latest.get(d) ?? Infinity, start));
+      keptBy.set(d, [...(keptBy.get(d) ?? []), id]);
+    }
+    return true;
+  };
 
   // 1. Keep what still fits, in dependency order, so a kept task never precedes its inputs.
   // Repeated until nothing changes: a non-billable block may only fit once the billable
@@ -130,27 +225,28 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
       const plan = plans.get(id)!;
       if (plan.done) continue;
       const movable = (byTask.get(id) ?? []).filter((b) => !plan.fixed.includes(b));
-      const earliest = depsEnd(plan.task);
-      if (movable.length === 0 || earliest === undefined) continue;
+      if (movable.length === 0) continue;
       const chunks = movable.map((b) => ({ start: fromIso(b.start), end: fromIso(b.end), day: dayOf(fromIso(b.start)) }));
       const total = chunks.reduce((s, c) => s + c.end - c.start, 0);
       const lengthsOk = chunks.every((c) => chunkLengthOk(c.end - c.start, plan.needMs, minChunk, maxChunk));
-      if (total !== plan.needMs || !lengthsOk || chunks[0]!.start < earliest) continue;
+      if (total !== plan.needMs || !lengthsOk || chunks[0]!.start < span.start) continue;
       if (chunks.some((c) => c.end > deadlineOf(plan.task))) continue;
       if (!fitsFree(free, chunks, bufferMs) || !fitsPeriods(chunks, plan.task.billable, periodOf, usageOf)) continue;
+      if (!depsAllowKeep(id, chunks[0]!.start, Math.max(...chunks.map((c) => c.end)))) continue;
       commit(plan, chunks, movable.map((b) => b.blockId));
       progress = true;
     }
   }
 
   // 2. Place the rest, most urgent ready task first.
-  const urgency = inheritedUrgency(input.tasks, order);
+  const urgency = inheritedUrgency(input.tasks, order, prefs.timezone);
   const pending = order.filter((id) => !plans.get(id)!.done);
   const position = new Map(order.map((id, i) => [id, i] as const));
   const keys = new Map(
     order.map((id) => {
       const u = urgency.get(id)!;
-      return [id, [ruleActive && !u.billable ? 1 : 0, u.priority, u.deadline, position.get(id)!]] as const;
+      const billableFirst = strategy.refinements && ruleActive && !u.billable ? 1 : 0;
+      return [id, strategy.order === 'priority' ? [billableFirst, u.priority, u.deadline, position.get(id)!] : [billableFirst, u.deadline, u.priority, position.get(id)!]] as const;
     }),
   );
   const before = (a: string, b: string) => {
@@ -189,12 +285,13 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
       }
       const earliest = depsEnd(t)!;
       const deadline = deadlineOf(t);
-      const limit = Math.min(span.end, deadline);
-      let attempt = place(free, earliest, limit, plan.needMs, t.billable, { minChunk, maxChunk, bufferMs }, periodOf, usageOf);
-      if (t.focus && attempt.chunks.length > 0) {
+      const limit = Math.min(span.end, deadline, latest.get(id) ?? Infinity);
+      const rules = { minChunk, maxChunk, bufferMs, exact: strategy.exact };
+      let attempt = place(free, earliest, limit, plan.needMs, t.billable, rules, periodOf, usageOf);
+      if (strategy.refinements && t.focus && attempt.chunks.length > 0) {
         // Focus hours win when they cost at most a day of delay.
         const focusFree = intersect(free, focusAll).filter((f) => f.end > earliest && f.start < limit);
-        const focused = place(focusFree, earliest, limit, plan.needMs, t.billable, { minChunk, maxChunk, bufferMs }, periodOf, usageOf);
+        const focused = place(focusFree, earliest, limit, plan.needMs, t.billable, rules, periodOf, usageOf);
         const endOf = (a: Attempt) => a.chunks[a.chunks.length - 1]!.end;
         if (focused.chunks.length > 0 && endOf(focused) <= endOf(attempt) + 24 * HOUR_MS) attempt = focused;
       }
@@ -209,13 +306,14 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
   runPending(pending);
   // Billable work placed later may make room for non-billable work that failed the share
   // rule: give those tasks (and what waits on them) one more pass.
-  if (failures.some((f) => f.constraint === 'billable_share')) {
+  if (strategy.refinements && failures.some((f) => f.constraint === 'billable_share')) {
     const retry = order.filter((id) => failed.has(id));
     failed.clear();
     failures.length = 0;
     runPending(retry);
   }
   unplaced.push(...failures);
+  const release = [...new Set([...failed].flatMap((id) => keptBy.get(id) ?? []))].sort();
 
   const blocks: ScheduledBlock[] = [];
   const late: LateTask[] = [];
@@ -228,7 +326,7 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
     const all = [...plan.fixed, ...plan.placed].sort(byStart);
     blocks.push(...all);
     const last = all[all.length - 1];
-    if (plan.done && t.deadline && last && fromIso(last.end) > fromIso(t.deadline)) late.push({ taskId: t.taskId, deadline: t.deadline, end: last.end });
+    if (plan.done && t.deadline && last && fromIso(last.end) > dueMs(t.deadline, prefs.timezone)) late.push({ taskId: t.taskId, deadline: t.deadline, end: last.end });
   }
   const startMs = new Map(blocks.map((b) => [b, fromIso(b.start)] as const));
   blocks.sort((a, b) => startMs.get(a)! - startMs.get(b)! || a.blockId.localeCompare(b.blockId));
@@ -236,7 +334,7 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
   const removedBlockIds = input.existingBlocks.map((b) => b.blockId).filter((id) => !keptIds.has(id)).sort();
   unplaced.sort((a, b) => a.taskId.localeCompare(b.taskId));
   const score = scoreSchedule({ input, blocks, unplaced, late, removed: removedBlockIds.length, spanStart: span.start });
-  return { blocks, unplaced, late, removedBlockIds, score };
+  return { result: { blocks, unplaced, late, removedBlockIds, score }, release };
 }
 
 /** A task's length in whole minutes (the unit every block is laid out in). */
@@ -308,6 +406,7 @@ interface ChunkRules {
   readonly minChunk: number;
   readonly maxChunk: number;
   readonly bufferMs: number;
+  readonly exact: boolean;
 }
 
 /** Scans free time from `earliest`, cutting chunks, without changing anything. */
@@ -358,7 +457,7 @@ function place(
     }
   }
   if (remaining === 0) return { chunks, blockedBy: 'working_hours' };
-  if (needMs >= rules.minChunk) {
+  if (rules.exact && needMs >= rules.minChunk) {
     const gaps = free.slice(firstEndingAfter(free, earliest)).flatMap((f) => {
       const s = Math.max(f.start, earliest);
       const e = Math.min(f.end, limit);
@@ -374,6 +473,13 @@ function place(
 /** How much of `avail` to take so that no chunk (this one or a later one) breaks min/max. */
 function chunkSize(remaining: number, avail: number, taskMs: number, r: ChunkRules): number {
   if (taskMs < r.minChunk) return avail >= remaining ? remaining : 0;
+  if (!r.exact) {
+    let c = Math.min(remaining, r.maxChunk, avail);
+    if (c < r.minChunk) return 0;
+    const rest = remaining - c;
+    if (rest > 0 && rest < r.minChunk) c = remaining - r.minChunk;
+    return c < r.minChunk ? 0 : c;
+  }
   // Longest chunk whose remainder can still be cut into min…max chunks.
   for (let c = Math.floor(Math.min(remaining, r.maxChunk, avail) / MINUTE_MS) * MINUTE_MS; c >= r.minChunk; c -= MINUTE_MS) {
     if (splittable(remaining - c, r.minChunk, r.maxChunk)) return c;
@@ -462,12 +568,12 @@ function dependencyOrder(tasks: readonly SchedulableTask[], unplaced: UnplacedTa
 }
 
 /** A task is as urgent as the most urgent task waiting for it. */
-function inheritedUrgency(tasks: readonly SchedulableTask[], order: readonly string[]) {
+function inheritedUrgency(tasks: readonly SchedulableTask[], order: readonly string[], timezone: string) {
   const byId = new Map(tasks.map((t) => [t.taskId, t] as const));
   const u = new Map<string, { priority: number; deadline: number; billable: boolean }>();
   for (const id of order) {
     const t = byId.get(id)!;
-    u.set(id, { priority: t.priority, deadline: t.deadline ? fromIso(t.deadline) : Infinity, billable: t.billable });
+    u.set(id, { priority: t.priority, deadline: t.deadline ? dueMs(t.deadline, timezone) : Infinity, billable: t.billable });
   }
   for (const id of [...order].reverse()) {
     const me = u.get(id)!;

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { MINUTE_MS, type Interval } from './time-interval.js';
+import { fromIso, MINUTE_MS, type Interval } from './time-interval.js';
 import { weekdays, type TimeRange, type WorkingHours } from './scheduling-preferences.js';
 
 /** A working window on one local day, in UTC milliseconds, tagged with that local date. */
@@ -73,6 +73,15 @@ export function mergeRanges(ranges: readonly TimeRange[]): TimeRange[] {
   return out;
 }
 
+/** The instant a local date ends (the next date's first instant), DST gaps included. */
+export const endOfLocalDate = (date: string, timezone: string): number => wallClockInstant(nextDate(date), '00:00', timezone);
+
+/**
+ * A deadline as an instant. A date-only deadline ("due 2027-03-10") means the end of that
+ * day on the user's clock, not UTC midnight at its start.
+ */
+export const dueMs = (deadline: string, timezone: string): number =>
+  /^\d{4}-\d{2}-\d{2}$/.test(deadline) ? endOfLocalDate(deadline, timezone) : fromIso(deadline);
 const nextDate = (date: string): string => DateTime.fromISO(date, { zone: 'UTC' }).plus({ days: 1 }).toISODate()!;
 
 /**
