@@ -62,10 +62,13 @@ export async function schedulePlan(
   const range = { start, end: new Date(start.getTime() + horizonDays * DAY_MS) };
   const prefsParsed = schedulingPreferencesSchema.safeParse(await deps.preferences.preferences(ctx.tenant));
   const preferences = prefsParsed.success ? prefsParsed.data : schedulingPreferencesSchema.parse({});
+  // The buffer is kept against busy time just outside the horizon too (an event ending at its start).
+  const reach = preferences.bufferMinutes * 60_000;
+  const around = { start: new Date(range.start.getTime() - reach), end: new Date(range.end.getTime() + reach) };
   const [status, busy, others, sprints, ratios] = await Promise.all([
     deps.calendar.calendarFor(ctx.tenant),
-    deps.calendar.busyTime(ctx.tenant, range),
-    deps.reads.blocks(ctx.tenant, range, { excludePlanId: input.planId }),
+    deps.calendar.busyTime(ctx.tenant, around),
+    deps.reads.blocks(ctx.tenant, around, { excludePlanId: input.planId }),
     deps.reads.sprints(ctx.tenant, range),
     deps.estimates.ratios(ctx.tenant),
   ]);
@@ -113,7 +116,9 @@ export async function schedulePlan(
   const result = await handleCommand({ store: deps.store, decider: scheduleDecider, streamId, command, ctx, toDomain: toScheduleEvent });
   const scheduled = result.events.find((e) => e.type === 'PlanScheduled');
   if (!scheduled || scheduled.type !== 'PlanScheduled') throw new AppError('IDEMPOTENCY.KEY_REUSED', 'this command id was used for another scheduler command', { commandId: ctx.commandId });
-  const position = deps.followPlanLifecycle ? await advancePlanLifecycle(deps, plan.status, input, ctx) : 0;
+  // A run that placed nothing leaves the plan where it was: it is not scheduled.
+  const placedAny = scheduled.data.blocks.length > 0;
+  const position = deps.followPlanLifecycle && placedAny ? await advancePlanLifecycle(deps, plan.status, input, ctx) : 0;
   return { ...pick(scheduled.data), dryRun: false, position: Math.max(result.position, position), replayed: result.replayed };
 }
 
