@@ -83,8 +83,12 @@ export function solveWith(raw: ScheduleInput | ParsedScheduleInput, strategy: St
  * movable, taken only when it leaves fewer tasks unplaced.
  */
 function choose(input: ParsedScheduleInput, solve: (i: ParsedScheduleInput, s: Strategy) => ScheduleResult): ScheduleResult {
-  const results = strategies.map((s) => solve(input, s));
-  const baseline = results[strategies.indexOf(plainEdf)]!;
+  // A reschedule keeps what still fits whatever the strategy, so one pass decides it (and
+  // keeps reschedules fast); the comparison with the greedy is for fresh runs.
+  const horizonStart = fromIso(input.horizon.start);
+  const rescheduling = input.existingBlocks.some((b) => !b.pinned && fromIso(b.start) >= horizonStart);
+  const results = (rescheduling ? [strategies[0]!] : strategies).map((s) => solve(input, s));
+  const baseline = rescheduling ? results[0]! : results[strategies.indexOf(plainEdf)]!;
   const quality = (r: ScheduleResult) => ({ hours: r.score.placedHours, met: deadlinesMet(input, r) });
   const floor = quality(baseline);
   const eligible = results.filter((r) => {
@@ -96,7 +100,9 @@ function choose(input: ParsedScheduleInput, solve: (i: ParsedScheduleInput, s: S
   if (best.unplaced.some((u) => hadBlocks.has(u.taskId))) {
     const movable = { ...input, existingBlocks: input.existingBlocks.filter((b) => b.pinned || fromIso(b.start) < fromIso(input.horizon.start)) };
     const fresh = solve(movable, strategies[0]!);
-    if (fresh.unplaced.length < best.unplaced.length) {
+    // Taken only when it drops nothing the keep-first run placed.
+    const before = new Set(best.unplaced.map((u) => u.taskId));
+    if (fresh.unplaced.length < best.unplaced.length && fresh.unplaced.every((u) => before.has(u.taskId))) {
       const kept = new Set(fresh.blocks.map((b) => b.blockId));
       best = { ...fresh, removedBlockIds: input.existingBlocks.map((b) => b.blockId).filter((id) => !kept.has(id)).sort() };
     }

@@ -33,7 +33,7 @@ describe('SchedulePlan at the edges of its horizon', () => {
 
   it('keeps the buffer against a busy event that ends where the horizon starts', async () => {
     // Given a meeting 08:00–10:00 and a horizon starting at 10:00, buffer 30 min
-    await recordBusyTime(f.deps, { calendarId: 'builtin', source: 'manual', events: [{ eventId: 'standup', start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T10:00:00.000Z' }], full: true }, f.ctx());
+    await recordBusyTime(f.deps, { calendarId: 'builtin', source: 'manual', events: [{ eventId: 'standup', summary: 'Standup', start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T10:00:00.000Z' }], full: true }, f.ctx());
     await f.project();
     // When scheduling from 10:00
     const run = await schedulePlan(f.deps, { planId: PLAN, start: '2026-03-02T10:00:00.000Z', horizonDays: 2, dryRun: true }, f.ctx());
@@ -47,7 +47,7 @@ describe('SchedulePlan at the edges of its horizon', () => {
     await f.project();
     const a = first.blocks.find((b) => b.taskId === 'a')!;
     // When an event lands on a's block (now is 09:04:13.648 on the 2nd)
-    const result = await recordBusyTime(f.deps, { calendarId: 'builtin', source: 'manual', events: [{ eventId: 'dentist', start: a.start, end: a.end }], full: false }, f.ctx());
+    const result = await recordBusyTime(f.deps, { calendarId: 'builtin', source: 'manual', events: [{ eventId: 'dentist', summary: 'Dentist', start: a.start, end: a.end }], full: false }, f.ctx());
     const [run] = result.rescheduled;
     // Then every block stays on the 3rd (the requested day), starts on a whole minute, and both tasks stay placed
     expect(run!.unplaced).toEqual([]);
