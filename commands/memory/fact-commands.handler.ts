@@ -36,7 +36,7 @@ export async function retractFact(deps: MemoryCommandDeps, input: { factId: stri
     store: deps.store,
     decider: factDecider,
     streamId,
-    command: { type: 'RetractFact', factId: input.factId, ...(input.reason ? { reason: input.reason } : {}) },
+    command: { type: 'RetractFact', factId: input.factId, ...(input.reason ? { reason: input.reason } : {}), now: ctx.now.toISOString() },
     ctx,
     toDomain: toFactHistoryEvent,
   });

@@ -27,6 +27,7 @@ export const retractFactSchema = z.object({
   type: z.literal('RetractFact'),
   factId: z.uuid(),
   reason: z.string().max(500).optional(),
+  now: isoDateTimeSchema,
 });
 export type RetractFact = z.infer<typeof retractFactSchema>;
 

@@ -73,7 +73,7 @@ export const factDecider: FactDecider = {
       })
       .with({ type: 'RetractFact' }, (c): FactEvent[] => {
         if (!state.current && !state.erased) throw new AppError('FACT.NOT_FOUND', 'no current fact to retract', { factId: c.factId });
-        return [{ type: 'FactRetracted', data: { factId: c.factId, ...(c.reason ? { reason: c.reason } : {}) } }];
+        return [{ type: 'FactRetracted', data: { factId: c.factId, ...(c.reason ? { reason: c.reason } : {}), retractedAt: c.now } }];
       })
       .exhaustive(),
   evolve: (state, event) =>

@@ -21,7 +21,16 @@ export const factAssertedDataSchema = z.object({
 });
 export type FactAssertedData = z.infer<typeof factAssertedDataSchema>;
 
-export const factRetractedDataSchema = z.object({ factId: z.uuid(), reason: z.string().optional() });
+export const factRetractedDataSchema = z.object({
+  factId: z.uuid(),
+  reason: z.string().optional(),
+  /**
+   * When the retraction was decided (the command's clock): beliefs valid from then on are
+   * withdrawn. Carried in the event so a replay withdraws the same beliefs forever; events
+   * recorded before it existed fall back to their recorded_at.
+   */
+  retractedAt: isoDateTimeSchema.optional(),
+});
 export type FactRetractedData = z.infer<typeof factRetractedDataSchema>;
 
 export const factEventSchema = z.discriminatedUnion('type', [

@@ -92,8 +92,13 @@ async function supersedeFrom(db: Kysely<Database>, e: RecordedEvent, factId: str
     }));
 }
 
-/** A retraction withdraws what is believed from its time on. */
-const retract = (db: Kysely<Database>, e: RecordedEvent, factId: string) => closeBeliefsFrom(db, e, factId, e.recordedAt, true);
+/**
+ * A retraction withdraws what is believed from the time it was decided on: the time carried in
+ * the event (so a replay withdraws the same beliefs on any date), else, for retractions recorded
+ * before it was carried and for erased ones, the time it was recorded.
+ */
+const retract = (db: Kysely<Database>, e: RecordedEvent, factId: string, retractedAt?: string) =>
+  closeBeliefsFrom(db, e, factId, retractedAt === undefined ? e.recordedAt : new Date(retractedAt), true);
 
 /**
  * Zep ids already synced for these fact versions. zep_sync is the Zep reactor's own table (it
@@ -146,7 +151,7 @@ export const factsProjection: Projection = {
           await ctx.db.insertInto('facts').values(rowFrom(e, data, zepIds)).onConflict((oc) => oc.column('row_id').doNothing()).execute();
         })
         .with({ type: 'FactRetracted' }, async ({ data }) => {
-          await retract(ctx.db, e, data.factId);
+          await retract(ctx.db, e, data.factId, data.retractedAt);
         })
         .with({ type: 'FactContentErased' }, async ({ data }) => {
           if (data.originalType === 'FactRetracted') await retract(ctx.db, e, data.factId);

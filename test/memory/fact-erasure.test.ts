@@ -33,9 +33,9 @@ describe('fact decider with erased events', () => {
   });
 
   it('given an erased assertion, when RetractFact, then FactRetracted; then FACT.NOT_FOUND', () => {
-    const retracted = given([erased('FactAsserted')]).when({ type: 'RetractFact', factId })();
-    expect(retracted).toEqual([{ type: 'FactRetracted', data: { factId } }]);
-    expect(given([erased('FactAsserted'), ...retracted]).when({ type: 'RetractFact', factId })).toThrow(expect.objectContaining({ code: 'FACT.NOT_FOUND' }));
+    const retracted = given([erased('FactAsserted')]).when({ type: 'RetractFact', factId, now: '2026-11-26T00:00:00.000Z' })();
+    expect(retracted).toEqual([{ type: 'FactRetracted', data: { factId, retractedAt: '2026-11-26T00:00:00.000Z' } }]);
+    expect(given([erased('FactAsserted'), ...retracted]).when({ type: 'RetractFact', factId, now: '2026-11-26T00:00:00.000Z' })).toThrow(expect.objectContaining({ code: 'FACT.NOT_FOUND' }));
   });
 
   it('given an erased assertion, when CorrectFact without valid_from, then FACT.INVALID; with valid_from, FactCorrected', () => {
@@ -46,7 +46,7 @@ describe('fact decider with erased events', () => {
   });
 
   it('given an erased retraction, then nothing is current: RetractFact is FACT.NOT_FOUND', () => {
-    expect(given([first!, erased('FactRetracted')]).when({ type: 'RetractFact', factId })).toThrow(expect.objectContaining({ code: 'FACT.NOT_FOUND' }));
+    expect(given([first!, erased('FactRetracted')]).when({ type: 'RetractFact', factId, now: '2026-11-26T00:00:00.000Z' })).toThrow(expect.objectContaining({ code: 'FACT.NOT_FOUND' }));
     expect(given([first!, erased('FactRetracted')]).when(correct('x'))).toThrow(expect.objectContaining({ code: 'FACT.NOT_FOUND' }));
   });
 });
