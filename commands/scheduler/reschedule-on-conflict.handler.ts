@@ -1,4 +1,6 @@
-import type { BusyEvent } from '../../domain/scheduler/scheduler.events.js';
+import { scheduleDecider } from '../../domain/scheduler/schedule.decider.js';
+import { scheduleStreamId, toScheduleEvent, type BusyEvent } from '../../domain/scheduler/scheduler.events.js';
+import { fold } from '../../domain/shared/decider.js';
 import { deterministicId } from '../../domain/shared/event-ids.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { schedulePlan, type SchedulePlanResult } from './schedule-plan.handler.js';
@@ -32,12 +34,17 @@ export async function rescheduleOnConflict(
   }
   const results: SchedulePlanResult[] = [];
   for (const planId of [...hits.keys()].sort()) {
-    const lastEnd = Math.max(...blocks.filter((b) => b.planId === planId).map((b) => Date.parse(b.end)));
-    const horizonDays = Math.min(366, Math.max(28, Math.ceil((lastEnd - now) / DAY_MS) + 1));
+    // Inside the horizon the user scheduled, from the next whole minute on: hit tasks never
+    // jump into unrequested months, and nothing placed before falls off a shorter horizon.
+    const { horizon } = fold(scheduleDecider, (await deps.store.readStream(scheduleStreamId(planId))).map(toScheduleEvent));
+    if (!horizon) continue;
+    const start = Math.max(Date.parse(horizon.start), Math.ceil(now / 60_000) * 60_000);
+    const end = Date.parse(horizon.end);
+    if (end <= start) continue;
     results.push(
       await schedulePlan(
         deps,
-        { planId, autoApprove: true, start: ctx.now.toISOString(), horizonDays },
+        { planId, autoApprove: true, start: new Date(start).toISOString(), horizonDays: (end - start) / DAY_MS },
         { ...ctx, commandId: deterministicId(`${ctx.commandId}:reschedule:${planId}`), causationId: ctx.commandId },
         { kind: 'reschedule', trigger: [...hits.get(planId)!].sort(), extraBusy: input.busy },
       ),

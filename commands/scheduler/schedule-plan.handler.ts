@@ -88,7 +88,9 @@ export async function schedulePlan(
     const schedule = await decideStream(deps.store, streamId, scheduleDecider, command.schedule, toScheduleEvent);
     const scheduled = schedule.events.find((e) => e.type === 'PlanScheduled');
     if (!scheduled || scheduled.type !== 'PlanScheduled') throw new Error('SchedulePlan decided no PlanScheduled');
-    return { writes: [...command.lifecycle, schedule], change: 'PlanScheduled' as const, value: scheduled.data };
+    // A run that placed nothing leaves the plan where it was: it is not scheduled.
+    const lifecycle = scheduled.data.blocks.length > 0 ? command.lifecycle : [];
+    return { writes: [...lifecycle, schedule], change: 'PlanScheduled' as const, value: scheduled.data };
   });
   if (input.dryRun) return { ...pick(outcome.value), dryRun: true, position: null, replayed: false };
   return { ...pick(outcome.value), dryRun: false, position: outcome.position, replayed: false };
@@ -115,10 +117,13 @@ async function scheduleCommand(
   const planStatus = planState?.exists ? planState.status : plan.status;
   const prefsParsed = schedulingPreferencesSchema.safeParse(await deps.preferences.preferences(ctx.tenant));
   const preferences = prefsParsed.success ? prefsParsed.data : schedulingPreferencesSchema.parse({});
+  // The buffer is kept against busy time just outside the horizon too (an event ending at its start).
+  const reach = preferences.bufferMinutes * 60_000;
+  const around = { start: new Date(range.start.getTime() - reach), end: new Date(range.end.getTime() + reach) };
   const [status, busy, others, sprints, ratios] = await Promise.all([
     deps.calendar.calendarFor(ctx.tenant),
-    deps.calendar.busyTime(ctx.tenant, range),
-    deps.reads.blocks(ctx.tenant, range, { excludePlanId: input.planId }),
+    deps.calendar.busyTime(ctx.tenant, around),
+    deps.reads.blocks(ctx.tenant, around, { excludePlanId: input.planId }),
     deps.reads.sprints(ctx.tenant, range),
     deps.estimates.ratios(ctx.tenant),
   ]);

@@ -3,7 +3,9 @@ import { scheduleInputSchema, type ParsedScheduleInput, type ScheduleInput } fro
 import type { ScheduleResult, ScheduledBlock } from './schedule-result.js';
 import { chunkLengthOk } from './schedule-solver.js';
 import { fromIso, HOUR_MS, MINUTE_MS, overlaps, type Interval } from './time-interval.js';
-import { insideWorkingHours, localDate } from './working-hours.js';
+import { DateTime } from 'luxon';
+import { weekdays, type WorkingHours } from './scheduling-preferences.js';
+import { localDate, mergeRanges } from './working-hours.js';
 
 export interface Violation {
   readonly constraint: string;
@@ -38,7 +40,7 @@ export function findViolations(raw: ScheduleInput | ParsedScheduleInput, result:
     }
     const t = tasks.get(b.taskId);
     if (!t) out.push({ constraint: 'unknown_task', detail: b.blockId });
-    else if (prefs.deadlinePolicy === 'hard' && t.deadline && i.end > fromIso(t.deadline)) out.push({ constraint: 'deadline', detail: b.blockId });
+    else if (prefs.deadlinePolicy === 'hard' && t.deadline && i.end > deadlineInstant(t.deadline, prefs.timezone)) out.push({ constraint: 'deadline', detail: b.blockId });
     if (unplacedIds.has(b.taskId)) out.push({ constraint: 'partial', detail: `${b.taskId} is unplaced yet has block ${b.blockId}` });
   }
   const sorted = [...result.blocks].sort((a, b) => fromIso(a.start) - fromIso(b.start));
@@ -60,7 +62,7 @@ export function findViolations(raw: ScheduleInput | ParsedScheduleInput, result:
     const bs = byTask.get(t.taskId) ?? [];
     const mine = bs.filter((b) => !fixedIds.has(b.blockId));
     const fixedMs = bs.filter((b) => fixedIds.has(b.blockId)).reduce((s, b) => s + fromIso(b.end) - fromIso(b.start), 0);
-    const needMs = Math.max(0, Math.round(t.estimatedHours * HOUR_MS) - fixedMs);
+    const needMs = Math.max(0, Math.round(t.estimatedHours * 60) * MINUTE_MS - fixedMs);
     if (unplacedIds.has(t.taskId)) continue;
     const placedMs = mine.reduce((s, b) => s + fromIso(b.end) - fromIso(b.start), 0);
     if (placedMs !== needMs) out.push({ constraint: 'incomplete', detail: `${t.taskId}: placed ${placedMs} of ${needMs} ms` });
@@ -105,3 +107,28 @@ export function findViolations(raw: ScheduleInput | ParsedScheduleInput, result:
   }
   return out;
 }
+
+/**
+ * Independent of how windows are built: every minute of the block (and its last instant) must
+ * read, on the local wall clock, inside one and the same range of one local day. A DST gap
+ * therefore shortens a range instead of shifting it, and a range lying inside a gap is empty.
+ */
+export function insideWorkingHours(i: Interval, hours: WorkingHours, timezone: string): boolean {
+  const at = (ms: number) => {
+    const d = DateTime.fromMillis(ms, { zone: timezone });
+    const minutes = d.hour * 60 + d.minute;
+    const idx = mergeRanges(hours[weekdays[d.weekday - 1]!]).findIndex((r) => minutes >= clockMinutes(r.start) && minutes < clockMinutes(r.end));
+    return idx < 0 ? undefined : `${d.toISODate()}#${idx}`;
+  };
+  if (i.end <= i.start) return false;
+  const first = at(i.start);
+  if (first === undefined) return false;
+  for (let t = i.start + MINUTE_MS; t < i.end; t += MINUTE_MS) if (at(t) !== first) return false;
+  return at(i.end - 1) === first;
+}
+
+const clockMinutes = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+
+/** A date-only deadline ends with its local day (luxon's own day arithmetic, not the solver's). */
+const deadlineInstant = (deadline: string, timezone: string): number =>
+  deadline.length === 10 ? DateTime.fromISO(deadline, { zone: timezone }).plus({ days: 1 }).startOf('day').toMillis() : fromIso(deadline);

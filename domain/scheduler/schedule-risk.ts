@@ -3,7 +3,7 @@ import type { ParsedScheduleInput } from './schedule-input.js';
 import type { ScheduledBlock } from './schedule-result.js';
 import { seededRandom, seedFrom } from './seeded-random.js';
 import { fromIso, HOUR_MS, subtractIntervals, type Interval } from './time-interval.js';
-import { workingWindows } from './working-hours.js';
+import { dueMs, workingWindows } from './working-hours.js';
 
 export const taskRiskSchema = z.object({
   taskId: z.string(),
@@ -40,7 +40,7 @@ export function assessRisk(args: {
   const ends = new Map<string, number>();
   for (const b of blocks) ends.set(b.taskId, Math.max(ends.get(b.taskId) ?? 0, fromIso(b.end)));
   const from = Math.min(fromIso(input.horizon.start), ...[...ends.values()]);
-  const to = Math.max(...withDeadline.map((t) => fromIso(t.deadline!)), from + 1);
+  const to = Math.max(...withDeadline.map((t) => dueMs(t.deadline!, prefs.timezone)), from + 1);
   const taken: Interval[] = [
     ...input.occupied.map((o) => ({ start: fromIso(o.start), end: fromIso(o.end) })),
     ...blocks.map((b) => ({ start: fromIso(b.start), end: fromIso(b.end) })),
@@ -51,7 +51,7 @@ export function assessRisk(args: {
   return withDeadline
     .map((t) => {
       const end = ends.get(t.taskId);
-      const deadline = fromIso(t.deadline!);
+      const deadline = dueMs(t.deadline!, prefs.timezone);
       let p = 0;
       if (end !== undefined && end <= deadline) {
         const slack = freeBetween(end, deadline);

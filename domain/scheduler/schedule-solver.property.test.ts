@@ -5,18 +5,34 @@ import type { ScheduleInput } from './schedule-input.js';
 import { solveSchedule } from './schedule-solver.js';
 import { weekdays } from './scheduling-preferences.js';
 
-const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney'] as const;
-// Weeks around DST changes (Berlin 2026-03-29 / 2026-10-25, New York 2026-03-08 / 2026-11-01).
-const weekStarts = ['2026-03-02T00:00:00Z', '2026-03-23T00:00:00Z', '2026-10-19T00:00:00Z', '2026-10-26T00:00:00Z', '2026-06-01T00:00:00Z'];
+// Havana and Santiago change their clocks at local midnight; Lord Howe by 30 minutes.
+const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney', 'America/Havana', 'America/Santiago', 'America/Los_Angeles', 'Australia/Lord_Howe'] as const;
+// Weeks around DST changes (Berlin 2026-03-29 / 2026-10-25, New York and Los Angeles 2026-03-08 /
+// 2026-11-01, Havana 2026-03-08 / 2026-11-01, Santiago 2026-04-05 / 2026-09-06, Sydney and Lord
+// Howe 2026-04-05 / 2026-10-04).
+const weekStarts = [
+  '2026-03-02T00:00:00Z',
+  '2026-03-05T00:00:00Z',
+  '2026-03-23T00:00:00Z',
+  '2026-04-01T00:00:00Z',
+  '2026-09-02T00:00:00Z',
+  '2026-10-01T00:00:00Z',
+  '2026-10-19T00:00:00Z',
+  '2026-10-26T00:00:00Z',
+  '2026-10-29T00:00:00Z',
+  '2026-06-01T00:00:00Z',
+];
 
 const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
+// Cuts every 10 minutes, dense around 00:00–03:00 where DST gaps and midnight changes live.
+const cut = fc.oneof(fc.integer({ min: 0, max: 143 }), fc.integer({ min: 0, max: 18 }));
 const dayRanges = fc
-  .uniqueArray(fc.integer({ min: 0, max: 47 }), { minLength: 0, maxLength: 6 })
+  .uniqueArray(cut, { minLength: 0, maxLength: 6 })
   .map((cuts) => {
     const sorted = [...cuts].sort((a, b) => a - b);
     const ranges: Array<{ start: string; end: string }> = [];
-    for (let i = 0; i + 1 < sorted.length; i += 2) ranges.push({ start: clock(sorted[i]! * 30), end: clock(Math.min(sorted[i + 1]! * 30, 23 * 60 + 59)) });
+    for (let i = 0; i + 1 < sorted.length; i += 2) ranges.push({ start: clock(sorted[i]! * 10), end: clock(Math.min(sorted[i + 1]! * 10, 23 * 60 + 59)) });
     return ranges;
   });
 
@@ -27,15 +43,17 @@ const inputArb = fc
     days: fc.integer({ min: 3, max: 14 }),
     hours: fc.tuple(...weekdays.map(() => dayRanges)),
     buffer: fc.constantFrom(0, 5, 10, 15, 30),
-    minChunk: fc.constantFrom(15, 30, 45, 60),
-    maxChunk: fc.constantFrom(30, 60, 90, 120, 240),
+    // Narrow min…max bands (90–120) make the longest-first cut dead-end.
+    minChunk: fc.constantFrom(15, 30, 45, 60, 90, 100),
+    maxChunk: fc.constantFrom(30, 60, 90, 110, 120, 240),
     capacity: fc.option(fc.integer({ min: 2, max: 40 }), { nil: null }),
     runway: fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }),
     deadlinePolicy: fc.constantFrom('soft' as const, 'hard' as const),
-    busy: fc.array(fc.record({ offsetMin: fc.integer({ min: 0, max: 14 * 24 * 60 }), lengthMin: fc.integer({ min: 15, max: 300 }) }), { maxLength: 25 }),
+    // Offsets below 0 put busy time just before the horizon (ending at or right before its start).
+    busy: fc.array(fc.record({ offsetMin: fc.oneof(fc.integer({ min: 0, max: 14 * 24 * 60 }), fc.integer({ min: -300, max: 0 })), lengthMin: fc.integer({ min: 15, max: 300 }) }), { maxLength: 25 }),
     tasks: fc.array(
       fc.record({
-        hours: fc.constantFrom(0.25, 0.5, 1, 1.5, 2, 3, 4.5, 8),
+        hours: fc.constantFrom(0.25, 0.5, 1, 1.5, 2, 3, 4.5, 8, 10, 2.75),
         deps: fc.array(fc.nat(), { maxLength: 2 }),
         billable: fc.boolean(),
         priority: fc.integer({ min: 1, max: 5 }),
@@ -78,7 +96,54 @@ const inputArb = fc
     };
   });
 
+/** Horizon starts a busy event's end, exactly (busy just before the horizon). */
+const horizonAtBusyEnd = inputArb.map((input): ScheduleInput => {
+  const first = input.occupied?.[0];
+  return first ? { ...input, horizon: { start: first.end, end: input.horizon.end } } : input;
+});
+
 describe('schedule solver (properties)', () => {
+  it('keeps the buffer against busy time ending at the horizon start', () => {
+    fc.assert(
+      fc.property(horizonAtBusyEnd, (input) => {
+        if (Date.parse(input.horizon.end) <= Date.parse(input.horizon.start)) return;
+        expect(findViolations(input, solveSchedule(input))).toEqual([]);
+      }),
+      { numRuns: 100, seed: 17 },
+    );
+  });
+
+  it('a dead-ended chunking is never reported when the checker finds one', () => {
+    // One long task alone in free mornings: whatever min/max/buffer, if the exact count of
+    // chunks fits the mornings the task must be placed.
+    fc.assert(
+      fc.property(
+        fc.record({ min: fc.integer({ min: 30, max: 120 }), spread: fc.integer({ min: 0, max: 60 }), buffer: fc.constantFrom(0, 5, 10), hours: fc.integer({ min: 2, max: 14 }), mornings: fc.integer({ min: 1, max: 5 }) }),
+        ({ min, spread, buffer, hours, mornings }) => {
+          const max = min + spread;
+          const morning = [{ start: '08:00', end: '12:00' }];
+          const days = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
+          const input: ScheduleInput = {
+            planId: 'dead-end',
+            horizon: { start: '2026-03-02T00:00:00Z', end: '2026-03-07T00:00:00Z' },
+            tasks: [{ taskId: 'long', estimatedHours: hours }],
+            preferences: {
+              timezone: 'UTC',
+              workingHours: Object.fromEntries(weekdays.map((d) => [d, days.indexOf(d as (typeof days)[number]) >= 0 && days.indexOf(d as (typeof days)[number]) < mornings ? morning : []])),
+              minChunkMinutes: min,
+              maxChunkMinutes: max,
+              bufferMinutes: buffer,
+            },
+          };
+          const result = solveSchedule(input);
+          expect(findViolations(input, result)).toEqual([]);
+          if (fitsByCounting(hours * 60, mornings, 240, min, max, buffer)) expect(result.unplaced).toEqual([]);
+        },
+      ),
+      { numRuns: 300, seed: 4 },
+    );
+  });
+
   it('never breaks a hard constraint, explains every unplaced task, and is deterministic', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
@@ -92,7 +157,7 @@ describe('schedule solver (properties)', () => {
         for (const t of input.tasks) if (t.estimatedHours > 0) expect(placedOrUnplaced.has(t.taskId)).toBe(true);
         expect(solveSchedule(structuredClone(input))).toEqual(a);
       }),
-      { numRuns: 150, seed: 20261125 },
+      { numRuns: 300, seed: 20261125 },
     );
   });
 
@@ -110,3 +175,16 @@ describe('schedule solver (properties)', () => {
     );
   });
 });
+
+/** Minute-by-minute reachability: can `need` minutes be cut into min…max chunks over the mornings? */
+function fitsByCounting(need: number, mornings: number, length: number, min: number, max: number, buffer: number): boolean {
+  const one = new Set<number>([0]);
+  for (let m = 1; m * min + (m - 1) * buffer <= length; m++) for (let x = m * min; x <= Math.min(m * max, length - (m - 1) * buffer); x++) one.add(x);
+  let reach = new Set<number>([0]);
+  for (let k = 0; k < mornings; k++) {
+    const next = new Set<number>();
+    for (const r of reach) for (const x of one) if (r + x <= need) next.add(r + x);
+    reach = next;
+  }
+  return reach.has(need);
+}

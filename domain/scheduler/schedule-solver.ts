@@ -1,10 +1,11 @@
 import { deterministicId } from '../shared/event-ids.js';
+import { packChunks } from './chunk-packing.js';
 import { capacityPeriods, nonBillableAllowanceMs, type CapacityPeriod, type PeriodUsage } from './capacity-periods.js';
 import { scheduleInputSchema, type ParsedScheduleInput, type ScheduleInput, type SchedulableTask } from './schedule-input.js';
 import type { ConstraintName, LateTask, ScheduledBlock, ScheduleResult, UnplacedTask } from './schedule-result.js';
 import { scoreSchedule } from './schedule-score.js';
 import { fromIso, HOUR_MS, MINUTE_MS, subtractIntervals, toIso, type Interval } from './time-interval.js';
-import { assertTimezone, dailyWindows, localDate, workingWindows, type WorkingWindow } from './working-hours.js';
+import { assertTimezone, dailyWindows, dueMs, localDate, workingWindows, type WorkingWindow } from './working-hours.js';
 
 interface Chunk extends Interval {
   readonly day: string;
@@ -37,9 +38,92 @@ interface Attempt {
  */
 export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): ScheduleResult {
   const input = scheduleInputSchema.parse(raw);
+  assertTimezone(input.preferences.timezone);
+  return choose(input, solveWith);
+}
+
+/** How one greedy pass orders and cuts; the solver runs several and keeps the best. */
+export interface Strategy {
+  /** Ready tasks by priority then deadline (`priority`), or deadline first (`deadline`). */
+  readonly order: 'priority' | 'deadline';
+  /** Exact chunk packing where the longest-first cut dead-ends. */
+  readonly exact: boolean;
+  /** Focus hours, and a second pass for non-billable work after the billable work. */
+  readonly refinements: boolean;
+}
+
+/** A plain earliest-deadline greedy over the same hard constraints (the bench's baseline). */
+export const plainEdf: Strategy = { order: 'deadline', exact: false, refinements: false };
+const strategies: readonly Strategy[] = [
+  { order: 'priority', exact: true, refinements: true },
+  { order: 'deadline', exact: true, refinements: true },
+  plainEdf,
+];
+
+/**
+ * One strategy, run to a fixed point: a kept dependent whose re-placed dependency cannot end
+ * before it starts is released (re-placed too) and the pass repeats. Each round releases at
+ * least one more task, so it ends.
+ */
+export function solveWith(raw: ScheduleInput | ParsedScheduleInput, strategy: Strategy = strategies[0]!): ScheduleResult {
+  const input = scheduleInputSchema.parse(raw);
+  assertTimezone(input.preferences.timezone);
+  const released = new Set<string>();
+  for (;;) {
+    const { result, release } = solveOnce(input, strategy, released);
+    if (release.length === 0) return result;
+    for (const id of release) released.add(id);
+  }
+}
+
+/**
+ * Quality guard: every strategy runs, and the chosen result is never worse than the plain
+ * earliest-deadline greedy in hours placed or deadlines met; among those the best score wins.
+ * Tasks that had blocks and lost them to the keep-first rule get one chance with everything
+ * movable, taken only when it leaves fewer tasks unplaced.
+ */
+function choose(input: ParsedScheduleInput, solve: (i: ParsedScheduleInput, s: Strategy) => ScheduleResult): ScheduleResult {
+  // A reschedule keeps what still fits whatever the strategy, so one pass decides it (and
+  // keeps reschedules fast); the comparison with the greedy is for fresh runs.
+  const horizonStart = fromIso(input.horizon.start);
+  const rescheduling = input.existingBlocks.some((b) => !b.pinned && fromIso(b.start) >= horizonStart);
+  const results = (rescheduling ? [strategies[0]!] : strategies).map((s) => solve(input, s));
+  const baseline = rescheduling ? results[0]! : results[strategies.indexOf(plainEdf)]!;
+  const quality = (r: ScheduleResult) => ({ hours: r.score.placedHours, met: deadlinesMet(input, r) });
+  const floor = quality(baseline);
+  const eligible = results.filter((r) => {
+    const q = quality(r);
+    return q.hours >= floor.hours - 1e-9 && q.met >= floor.met;
+  });
+  let best = eligible.reduce((a, b) => (b.score.total > a.score.total ? b : a));
+  const hadBlocks = new Set(input.existingBlocks.map((b) => b.taskId));
+  if (best.unplaced.some((u) => hadBlocks.has(u.taskId))) {
+    const movable = { ...input, existingBlocks: input.existingBlocks.filter((b) => b.pinned || fromIso(b.start) < fromIso(input.horizon.start)) };
+    const fresh = solve(movable, strategies[0]!);
+    // Taken only when it drops nothing the keep-first run placed.
+    const before = new Set(best.unplaced.map((u) => u.taskId));
+    if (fresh.unplaced.length < best.unplaced.length && fresh.unplaced.every((u) => before.has(u.taskId))) {
+      const kept = new Set(fresh.blocks.map((b) => b.blockId));
+      best = { ...fresh, removedBlockIds: input.existingBlocks.map((b) => b.blockId).filter((id) => !kept.has(id)).sort() };
+    }
+  }
+  return best;
+}
+
+/** Tasks with a deadline that are placed and end by it. */
+export function deadlinesMet(raw: ScheduleInput | ParsedScheduleInput, r: ScheduleResult): number {
+  const input = scheduleInputSchema.parse(raw);
+  const unplaced = new Set(r.unplaced.map((u) => u.taskId));
+  const late = new Set(r.late.map((l) => l.taskId));
+  const placed = new Set(r.blocks.map((b) => b.taskId));
+  return input.tasks.filter((t) => t.deadline && placed.has(t.taskId) && !unplaced.has(t.taskId) && !late.has(t.taskId)).length;
+}
+
+function solveOnce(input: ParsedScheduleInput, strategy: Strategy, released: ReadonlySet<string>): { result: ScheduleResult; release: string[] } {
   const prefs = input.preferences;
   assertTimezone(prefs.timezone);
-  const span: Interval = { start: fromIso(input.horizon.start), end: fromIso(input.horizon.end) };
+  // Blocks start on whole minutes even when the horizon starts at "now" (20:04:13.648).
+  const span: Interval = { start: ceilMinute(fromIso(input.horizon.start)), end: floorMinute(fromIso(input.horizon.end)) };
   const bufferMs = prefs.bufferMinutes * MINUTE_MS;
   const minChunk = prefs.minChunkMinutes * MINUTE_MS;
   const maxChunk = Math.max(minChunk, prefs.maxChunkMinutes * MINUTE_MS);
@@ -75,14 +159,16 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
     const fixed = existing.filter((b) => b.pinned || fromIso(b.start) < span.start);
     const fixedMs = fixed.reduce((s, b) => s + fromIso(b.end) - fromIso(b.start), 0);
     const endMs = fixed.reduce((m, b) => Math.max(m, fromIso(b.end)), -Infinity);
-    plans.set(t.taskId, { task: t, needMs: Math.max(0, Math.round(t.estimatedHours * HOUR_MS) - fixedMs), fixed, placed: [], done: false, endMs });
+    plans.set(t.taskId, { task: t, needMs: Math.max(0, taskMs(t.estimatedHours) - fixedMs), fixed, placed: [], done: false, endMs });
     for (const b of fixed) {
       const i = { start: fromIso(b.start), end: fromIso(b.end) };
       obstacles.push(i);
       if (i.end > span.start) count(i, t.billable);
     }
   }
-  const free: Chunk[] = subtractIntervals(windows, obstacles.map((o) => pad(o, bufferMs)), rebuild);
+  const free: Chunk[] = subtractIntervals(windows, obstacles.map((o) => pad(o, bufferMs)), rebuild)
+    .map((f) => ({ start: ceilMinute(f.start), end: floorMinute(f.end), day: f.day }))
+    .filter((f) => f.end > f.start);
 
   const unplaced: UnplacedTask[] = [];
   const order = dependencyOrder(input.tasks, unplaced);
@@ -114,7 +200,26 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
     }
     return end;
   };
-  const deadlineOf = (t: SchedulableTask) => (prefs.deadlinePolicy === 'hard' && t.deadline ? fromIso(t.deadline) : Infinity);
+  const deadlineOf = (t: SchedulableTask) => (prefs.deadlinePolicy === 'hard' && t.deadline ? dueMs(t.deadline, prefs.timezone) : Infinity);
+  /** Latest end a re-placed task may have: the first start of a dependent that was kept. */
+  const latest = new Map<string, number>();
+  const keptBy = new Map<string, string[]>();
+  // A dependent keeps its blocks while its dependency is re-placed, when that dependency can
+  // still end before it starts: a hit task that moves earlier drags nothing with it.
+  const depsAllowKeep = (id: string, start: number, end: number): boolean => {
+    if (released.has(id) || end > (latest.get(id) ?? Infinity)) return false;
+    for (const d of taskById(id).dependsOn) {
+      const p = plans.get(d);
+      if (!p || !inOrder.has(d)) return false;
+      if (p.done && p.endMs > start) return false;
+    }
+    for (const d of taskById(id).dependsOn) {
+      if (plans.get(d)!.done) continue;
+      latest.set(d, Math.min(latest.get(d) ?? Infinity, start));
+      keptBy.set(d, [...(keptBy.get(d) ?? []), id]);
+    }
+    return true;
+  };
 
   // 1. Keep what still fits, in dependency order, so a kept task never precedes its inputs.
   // Repeated until nothing changes: a non-billable block may only fit once the billable
@@ -126,27 +231,28 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
       const plan = plans.get(id)!;
       if (plan.done) continue;
       const movable = (byTask.get(id) ?? []).filter((b) => !plan.fixed.includes(b));
-      const earliest = depsEnd(plan.task);
-      if (movable.length === 0 || earliest === undefined) continue;
+      if (movable.length === 0) continue;
       const chunks = movable.map((b) => ({ start: fromIso(b.start), end: fromIso(b.end), day: dayOf(fromIso(b.start)) }));
       const total = chunks.reduce((s, c) => s + c.end - c.start, 0);
       const lengthsOk = chunks.every((c) => chunkLengthOk(c.end - c.start, plan.needMs, minChunk, maxChunk));
-      if (total !== plan.needMs || !lengthsOk || chunks[0]!.start < earliest) continue;
+      if (total !== plan.needMs || !lengthsOk || chunks[0]!.start < span.start) continue;
       if (chunks.some((c) => c.end > deadlineOf(plan.task))) continue;
       if (!fitsFree(free, chunks, bufferMs) || !fitsPeriods(chunks, plan.task.billable, periodOf, usageOf)) continue;
+      if (!depsAllowKeep(id, chunks[0]!.start, Math.max(...chunks.map((c) => c.end)))) continue;
       commit(plan, chunks, movable.map((b) => b.blockId));
       progress = true;
     }
   }
 
   // 2. Place the rest, most urgent ready task first.
-  const urgency = inheritedUrgency(input.tasks, order);
+  const urgency = inheritedUrgency(input.tasks, order, prefs.timezone);
   const pending = order.filter((id) => !plans.get(id)!.done);
   const position = new Map(order.map((id, i) => [id, i] as const));
   const keys = new Map(
     order.map((id) => {
       const u = urgency.get(id)!;
-      return [id, [ruleActive && !u.billable ? 1 : 0, u.priority, u.deadline, position.get(id)!]] as const;
+      const billableFirst = strategy.refinements && ruleActive && !u.billable ? 1 : 0;
+      return [id, strategy.order === 'priority' ? [billableFirst, u.priority, u.deadline, position.get(id)!] : [billableFirst, u.deadline, u.priority, position.get(id)!]] as const;
     }),
   );
   const before = (a: string, b: string) => {
@@ -185,12 +291,13 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
       }
       const earliest = depsEnd(t)!;
       const deadline = deadlineOf(t);
-      const limit = Math.min(span.end, deadline);
-      let attempt = place(free, earliest, limit, plan.needMs, t.billable, { minChunk, maxChunk, bufferMs }, periodOf, usageOf);
-      if (t.focus && attempt.chunks.length > 0) {
+      const limit = Math.min(span.end, deadline, latest.get(id) ?? Infinity);
+      const rules = { minChunk, maxChunk, bufferMs, exact: strategy.exact };
+      let attempt = place(free, earliest, limit, plan.needMs, t.billable, rules, periodOf, usageOf);
+      if (strategy.refinements && t.focus && attempt.chunks.length > 0) {
         // Focus hours win when they cost at most a day of delay.
         const focusFree = intersect(free, focusAll).filter((f) => f.end > earliest && f.start < limit);
-        const focused = place(focusFree, earliest, limit, plan.needMs, t.billable, { minChunk, maxChunk, bufferMs }, periodOf, usageOf);
+        const focused = place(focusFree, earliest, limit, plan.needMs, t.billable, rules, periodOf, usageOf);
         const endOf = (a: Attempt) => a.chunks[a.chunks.length - 1]!.end;
         if (focused.chunks.length > 0 && endOf(focused) <= endOf(attempt) + 24 * HOUR_MS) attempt = focused;
       }
@@ -205,13 +312,14 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
   runPending(pending);
   // Billable work placed later may make room for non-billable work that failed the share
   // rule: give those tasks (and what waits on them) one more pass.
-  if (failures.some((f) => f.constraint === 'billable_share')) {
+  if (strategy.refinements && failures.some((f) => f.constraint === 'billable_share')) {
     const retry = order.filter((id) => failed.has(id));
     failed.clear();
     failures.length = 0;
     runPending(retry);
   }
   unplaced.push(...failures);
+  const release = [...new Set([...failed].flatMap((id) => keptBy.get(id) ?? []))].sort();
 
   const blocks: ScheduledBlock[] = [];
   const late: LateTask[] = [];
@@ -224,7 +332,7 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
     const all = [...plan.fixed, ...plan.placed].sort(byStart);
     blocks.push(...all);
     const last = all[all.length - 1];
-    if (plan.done && t.deadline && last && fromIso(last.end) > fromIso(t.deadline)) late.push({ taskId: t.taskId, deadline: t.deadline, end: last.end });
+    if (plan.done && t.deadline && last && fromIso(last.end) > dueMs(t.deadline, prefs.timezone)) late.push({ taskId: t.taskId, deadline: t.deadline, end: last.end });
   }
   const startMs = new Map(blocks.map((b) => [b, fromIso(b.start)] as const));
   blocks.sort((a, b) => startMs.get(a)! - startMs.get(b)! || a.blockId.localeCompare(b.blockId));
@@ -232,9 +340,13 @@ export function solveSchedule(raw: ScheduleInput | ParsedScheduleInput): Schedul
   const removedBlockIds = input.existingBlocks.map((b) => b.blockId).filter((id) => !keptIds.has(id)).sort();
   unplaced.sort((a, b) => a.taskId.localeCompare(b.taskId));
   const score = scoreSchedule({ input, blocks, unplaced, late, removed: removedBlockIds.length, spanStart: span.start });
-  return { blocks, unplaced, late, removedBlockIds, score };
+  return { result: { blocks, unplaced, late, removedBlockIds, score }, release };
 }
 
+/** A task's length in whole minutes (the unit every block is laid out in). */
+export const taskMs = (hours: number): number => Math.round(hours * 60) * MINUTE_MS;
+const ceilMinute = (ms: number) => Math.ceil(ms / MINUTE_MS) * MINUTE_MS;
+const floorMinute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 const byStart = (a: { start: string }, b: { start: string }) => fromIso(a.start) - fromIso(b.start);
 const pad = (i: Interval, by: number): Interval => ({ start: i.start - by, end: i.end + by });
 const rebuild = (base: Chunk, start: number, end: number): Chunk => ({ start, end, day: base.day });
@@ -300,6 +412,7 @@ interface ChunkRules {
   readonly minChunk: number;
   readonly maxChunk: number;
   readonly bufferMs: number;
+  readonly exact: boolean;
 }
 
 /** Scans free time from `earliest`, cutting chunks, without changing anything. */
@@ -317,10 +430,11 @@ function place(
   const added = new Map<string, number>();
   const seen = { capacity: false, billable: false, short: false, deadline: false };
   let remaining = needMs;
+  let lastEnd = -Infinity;
   let i = firstEndingAfter(free, earliest);
   for (; i < free.length && remaining > 0; i++) {
     const f = free[i]!;
-    let cursor = Math.max(f.start, earliest);
+    let cursor = Math.max(f.start, earliest, lastEnd + rules.bufferMs);
     if (cursor >= limit) {
       seen.deadline = true;
       break;
@@ -344,10 +458,20 @@ function place(
       chunks.push({ start: cursor, end: cursor + c, day: f.day });
       added.set(p.key, already + c);
       remaining -= c;
+      lastEnd = cursor + c;
       cursor += c + rules.bufferMs;
     }
   }
   if (remaining === 0) return { chunks, blockedBy: 'working_hours' };
+  if (rules.exact && needMs >= rules.minChunk) {
+    const gaps = free.slice(firstEndingAfter(free, earliest)).flatMap((f) => {
+      const s = Math.max(f.start, earliest);
+      const e = Math.min(f.end, limit);
+      return e > s ? [{ start: s, end: e, day: f.day }] : [];
+    });
+    const packed = packChunks(gaps, needMs, rules);
+    if (packed && fitsPeriods(packed, billable, periodOf, usageOf)) return { chunks: packed, blockedBy: 'working_hours' };
+  }
   const blockedBy: ConstraintName = seen.billable ? 'billable_share' : seen.capacity ? 'weekly_capacity' : seen.short ? 'min_chunk' : seen.deadline && limit < Infinity ? 'deadline' : 'working_hours';
   return { chunks: [], blockedBy };
 }
@@ -355,15 +479,22 @@ function place(
 /** How much of `avail` to take so that no chunk (this one or a later one) breaks min/max. */
 function chunkSize(remaining: number, avail: number, taskMs: number, r: ChunkRules): number {
   if (taskMs < r.minChunk) return avail >= remaining ? remaining : 0;
-  let c = Math.min(remaining, r.maxChunk, avail);
-  if (c < r.minChunk) return 0;
-  const rest = remaining - c;
-  if (rest > 0 && rest < r.minChunk) {
-    c = remaining - r.minChunk;
+  if (!r.exact) {
+    let c = Math.min(remaining, r.maxChunk, avail);
     if (c < r.minChunk) return 0;
+    const rest = remaining - c;
+    if (rest > 0 && rest < r.minChunk) c = remaining - r.minChunk;
+    return c < r.minChunk ? 0 : c;
   }
-  return c;
+  // Longest chunk whose remainder can still be cut into min…max chunks.
+  for (let c = Math.floor(Math.min(remaining, r.maxChunk, avail) / MINUTE_MS) * MINUTE_MS; c >= r.minChunk; c -= MINUTE_MS) {
+    if (splittable(remaining - c, r.minChunk, r.maxChunk)) return c;
+  }
+  return 0;
 }
+
+/** Whether `ms` is a sum of chunks of min…max (0 is: no chunk). */
+const splittable = (ms: number, min: number, max: number): boolean => ms === 0 || Math.ceil(ms / max) * min <= ms;
 
 /** Removes `cut` from the sorted free list in place (only the intervals it touches). */
 function carve(free: Chunk[], cut: Interval): void {
@@ -443,12 +574,12 @@ function dependencyOrder(tasks: readonly SchedulableTask[], unplaced: UnplacedTa
 }
 
 /** A task is as urgent as the most urgent task waiting for it. */
-function inheritedUrgency(tasks: readonly SchedulableTask[], order: readonly string[]) {
+function inheritedUrgency(tasks: readonly SchedulableTask[], order: readonly string[], timezone: string) {
   const byId = new Map(tasks.map((t) => [t.taskId, t] as const));
   const u = new Map<string, { priority: number; deadline: number; billable: boolean }>();
   for (const id of order) {
     const t = byId.get(id)!;
-    u.set(id, { priority: t.priority, deadline: t.deadline ? fromIso(t.deadline) : Infinity, billable: t.billable });
+    u.set(id, { priority: t.priority, deadline: t.deadline ? dueMs(t.deadline, timezone) : Infinity, billable: t.billable });
   }
   for (const id of [...order].reverse()) {
     const me = u.get(id)!;

@@ -11,6 +11,8 @@ export interface ScheduleState {
   /** Current blocks of the plan by id (pinned ones were moved by hand). */
   readonly blocks: ReadonlyMap<string, ScheduledBlock>;
   readonly runs: number;
+  /** Horizon of the last run the user asked for (`schedule`): reschedules stay inside it. */
+  readonly horizon?: { readonly start: string; readonly end: string };
 }
 
 /** Plans in these states may be scheduled without `autoApprove`. */
@@ -84,7 +86,11 @@ export const scheduleDecider: Decider<ScheduleCommand, ScheduleEvent, ScheduleSt
       .exhaustive(),
   evolve: (state, event) =>
     match(event)
-      .with({ type: 'PlanScheduled' }, ({ data }): ScheduleState => ({ blocks: new Map(data.blocks.map((b) => [b.blockId, b])), runs: state.runs + 1 }))
+      .with({ type: 'PlanScheduled' }, ({ data }): ScheduleState => ({
+        blocks: new Map(data.blocks.map((b) => [b.blockId, b])),
+        runs: state.runs + 1,
+        horizon: data.kind === 'schedule' || !state.horizon ? data.inputsSummary.horizon : state.horizon,
+      }))
       .with({ type: 'BlockMoved' }, ({ data }): ScheduleState => {
         const blocks = new Map(state.blocks);
         const b = blocks.get(data.blockId);

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Interval } from './time-interval.js';
+import { fromIso, MINUTE_MS, type Interval } from './time-interval.js';
 import { weekdays, type TimeRange, type WorkingHours } from './scheduling-preferences.js';
 
 /** A working window on one local day, in UTC milliseconds, tagged with that local date. */
@@ -46,21 +46,67 @@ export const dailyWindows = (span: Interval, ranges: readonly TimeRange[], timez
 
 function computeWindows(span: Interval, hours: WorkingHours, timezone: string, ranges?: (day: DateTime) => readonly TimeRange[]): WorkingWindow[] {
   const out: WorkingWindow[] = [];
-  let day = DateTime.fromMillis(span.start, { zone: timezone }).startOf('day');
-  const lastDay = DateTime.fromMillis(span.end, { zone: timezone }).startOf('day');
-  while (day <= lastDay) {
+  const lastDate = localDate(span.end, timezone);
+  // Dates, not local midnights, drive the loop: where midnight does not exist (America/Havana,
+  // America/Santiago) `startOf('day')` lands on 01:00 and adding days from there would skip
+  // the horizon's last day.
+  for (let date = localDate(span.start, timezone); date <= lastDate; date = nextDate(date)) {
+    const day = DateTime.fromISO(date, { zone: timezone });
     const dayRanges = ranges ? ranges(day) : hours[weekdays[day.weekday - 1]!];
-    const date = day.toISODate()!;
-    for (const r of dayRanges) {
-      const s = day.set(hm(r.start)).toMillis();
-      const e = day.set(hm(r.end)).toMillis();
-      const start = Math.max(s, span.start);
-      const end = Math.min(e, span.end);
+    for (const r of mergeRanges(dayRanges)) {
+      const start = Math.max(wallClockInstant(date, r.start, timezone), span.start);
+      const end = Math.min(wallClockInstant(date, r.end, timezone), span.end);
       if (end > start) out.push({ start, end, day: date });
     }
-    day = day.plus({ days: 1 });
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/** Overlapping or touching ranges of a day as one (clock strings compare as times). */
+export function mergeRanges(ranges: readonly TimeRange[]): TimeRange[] {
+  const out: TimeRange[] = [];
+  for (const r of [...ranges].sort((a, b) => a.start.localeCompare(b.start))) {
+    const last = out[out.length - 1];
+    if (last && r.start <= last.end) out[out.length - 1] = { start: last.start, end: r.end > last.end ? r.end : last.end };
+    else out.push({ start: r.start, end: r.end });
+  }
+  return out;
+}
+
+/** The instant a local date ends (the next date's first instant), DST gaps included. */
+export const endOfLocalDate = (date: string, timezone: string): number => wallClockInstant(nextDate(date), '00:00', timezone);
+
+/**
+ * A deadline as an instant. A date-only deadline ("due 2027-03-10") means the end of that
+ * day on the user's clock, not UTC midnight at its start.
+ */
+export const dueMs = (deadline: string, timezone: string): number =>
+  /^\d{4}-\d{2}-\d{2}$/.test(deadline) ? endOfLocalDate(deadline, timezone) : fromIso(deadline);
+const nextDate = (date: string): string => DateTime.fromISO(date, { zone: 'UTC' }).plus({ days: 1 }).toISODate()!;
+
+/**
+ * The first instant whose local wall clock on `date` reads `clock` or later. A time inside a
+ * spring-forward gap does not exist; luxon would move it forward by the gap's length (02:30 →
+ * 03:30), which stretches a range ending in the gap by an hour and turns a range lying inside
+ * the gap into a phantom window after it. Such a time maps to the moment the clock jumps.
+ */
+export function wallClockInstant(date: string, clock: string, timezone: string): number {
+  const { hour, minute } = hm(clock);
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const r = DateTime.fromObject({ year: y, month: mo, day: d, hour, minute }, { zone: timezone });
+  if (r.toISODate() === date && r.hour === hour && r.minute === minute) return r.toMillis();
+  // In a gap: the jump lies within the shift before r, where the offset is already r's.
+  let lo = r.toMillis() - 24 * 60 * MINUTE_MS;
+  let hi = r.toMillis();
+  const offsetAt = (ms: number) => DateTime.fromMillis(ms, { zone: timezone }).offset;
+  const after = r.offset;
+  if (offsetAt(lo) === after) return hi;
+  while (hi - lo > MINUTE_MS) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
+    if (offsetAt(mid) === after) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** Local date (yyyy-mm-dd) of an instant in a timezone. */
@@ -71,21 +117,3 @@ export const startOfLocalDate = (date: string, timezone: string): number => Date
 
 /** Monday (local) of the ISO week containing the instant, as yyyy-mm-dd. */
 export const isoWeekStart = (ms: number, timezone: string): string => DateTime.fromMillis(ms, { zone: timezone }).startOf('week').toISODate()!;
-
-/**
- * Independent check (local wall clock of both ends) that an interval lies within one
- * working range of its local day: the solver's output is verified with it.
- */
-export function insideWorkingHours(i: Interval, hours: WorkingHours, timezone: string): boolean {
-  const s = DateTime.fromMillis(i.start, { zone: timezone });
-  const e = DateTime.fromMillis(i.end, { zone: timezone });
-  const ranges = hours[weekdays[s.weekday - 1]!];
-  const minutesOf = (d: DateTime) => d.hour * 60 + d.minute + d.second / 60 + d.millisecond / 60_000;
-  const sameDay = s.toISODate() === e.toISODate();
-  const endMinutes = sameDay ? minutesOf(e) : e.equals(s.startOf('day').plus({ days: 1 })) ? 24 * 60 : Infinity;
-  return ranges.some((r) => {
-    const a = hm(r.start);
-    const b = hm(r.end);
-    return minutesOf(s) >= a.hour * 60 + a.minute && endMinutes <= b.hour * 60 + b.minute;
-  });
-}

@@ -7,6 +7,8 @@ import { schedulePlan, type SchedulePlanResult } from '../../commands/scheduler/
 import type { SchedulerCommandDeps } from '../../commands/scheduler/scheduler-command.deps.js';
 import { syncCalendar } from '../../commands/scheduler/sync-calendar.handler.js';
 import { updateSprint } from '../../commands/scheduler/update-sprint.handler.js';
+import { schedulingPreferencesSchema } from '../../domain/scheduler/scheduling-preferences.js';
+import { endOfLocalDate, startOfLocalDate } from '../../domain/scheduler/working-hours.js';
 import { AppError } from '../../domain/shared/app-error.js';
 import { calendarDateSchema, dateOrInstantSchema, instantSchema } from '../../domain/shared/storable-values.js';
 import type { CalendarAuth } from '../../ports/calendar-auth.port.js';
@@ -217,10 +219,13 @@ export const schedulerRoutes: FastifyPluginAsyncZod<SchedulerRouteDeps> = async 
       await awaitMinPosition(request, ['scheduler.calendar_blocks', 'scheduler.busy_events']);
       const tenant = requireAuth(request).tenant;
       const now = request.server.core.clock.now();
-      const start = request.query.start_date ? new Date(request.query.start_date) : now;
-      const end = request.query.end_date
-        ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(request.query.end_date) ? Date.parse(request.query.end_date) + DAY_MS : Date.parse(request.query.end_date))
-        : new Date(start.getTime() + 7 * DAY_MS);
+      // Dates are the user's days (their scheduling timezone), not UTC ones.
+      const prefs = schedulingPreferencesSchema.safeParse(await cmd.preferences.preferences(tenant));
+      const zone = prefs.success ? prefs.data.timezone : 'UTC';
+      const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
+      const q = request.query;
+      const start = q.start_date ? new Date(isDate(q.start_date) ? startOfLocalDate(q.start_date, zone) : Date.parse(q.start_date)) : now;
+      const end = q.end_date ? new Date(isDate(q.end_date) ? endOfLocalDate(q.end_date, zone) : Date.parse(q.end_date)) : new Date(start.getTime() + 7 * DAY_MS);
       if (!(end > start)) throw new AppError('SCHEDULE.INVALID', 'end_date must be after start_date', { start_date: request.query.start_date, end_date: request.query.end_date });
       const [view, calendar] = await Promise.all([calendarView(request.server.core.db, tenant, { start, end }), cmd.calendar.calendarFor(tenant)]);
       return {

@@ -35,6 +35,18 @@ describe('scheduler inputs from other areas’ read models', () => {
     expect(await planTasksReader(db.handle.db).planForScheduling('globex', 'p1')).toBeUndefined();
   });
 
+  it('hands a date-only task deadline over as the date, for the solver to end with the user’s day', async () => {
+    const sop = JSON.stringify({ title: 'Due', steps: [{ id: 's1', title: 'S', tasks: [{ id: 'd', deadline: '2027-03-10' }] }] });
+    await sql`
+      INSERT INTO plans (id, tenant, title, intent, status, version, sop, deadline, generator, calibration, total_hours, total_hours_raw, created_at, updated_at, position)
+      VALUES ('p2', 'acme', 'Due', 'due', 'approved', 1, ${sop}::jsonb, NULL, '{}', '{}', 1, 1, now(), now(), 2)`.execute(db.handle.db);
+    await sql`
+      INSERT INTO plan_tasks (tenant, plan_id, task_id, step_id, ordinal, title, description, estimated_hours, estimated_hours_raw, depends_on, billable, priority, deadline, category, acceptance_checks)
+      VALUES ('acme', 'p2', 'd', 's1', 1, 'Due', '', 1, 1, ARRAY[]::text[], false, 3, '2027-03-10', NULL, '[]')`.execute(db.handle.db);
+    const plan = await planTasksReader(db.handle.db).planForScheduling('acme', 'p2');
+    expect(plan!.tasks[0]).toMatchObject({ taskId: 'd', deadline: '2027-03-10' });
+  });
+
   it('takes preferences and constraints from current memory facts', async () => {
     const f = schedulerFixture(db);
     const deps = { store: db.handle.eventStore, policy: defaultMemoryPolicy };
