@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtinCalendar } from '../../adapters/calendar/builtin-calendar.adapter.js';
 import { calendarRouter } from '../../adapters/calendar/calendar-router.adapter.js';
 import { calendarConnectionsHealth } from '../../adapters/google/calendar-connections.health.js';
@@ -42,17 +42,35 @@ describe('Google Calendar adapter (against a local fake Google)', () => {
   };
   const almanacEvents = () => [...fake.events.values()].filter((e) => e.extendedProperties?.private?.almanac === '1' && e.status === 'confirmed');
 
-  beforeAll(async () => {
+  // Each test gets its own fake Google and database, so it passes alone and in any order.
+  beforeEach(async () => {
     fake = await new FakeGoogleCalendar().start();
     db = await serverTestDatabase();
     google = make();
     f = schedulerFixture(db, { calendar: calendarRouter(builtinCalendar(db.handle.db), google) });
     f.plans.set(PLAN, samplePlan(PLAN));
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await db?.cleanup();
     await fake?.stop();
   });
+
+  /** Connects tenant acme through OAuth (what the first test checks step by step). */
+  const connect = async () => {
+    const state = new URL(await google.authorizeUrl('acme')).searchParams.get('state')!;
+    const issued = fake.issueCode();
+    refreshToken = issued.refreshToken;
+    await connectGoogleCalendar({ store: db.handle.eventStore, auth: google }, { state, code: issued.code }, (tenant) => f.ctx({ tenant }));
+  };
+  /** Connected, with a foreign meeting, the plan scheduled around it and its blocks written to Google. */
+  const connectAndSchedule = async () => {
+    await connect();
+    fake.addForeignEvent('meeting1', '2026-03-02T08:00:00Z', '2026-03-02T11:00:00Z');
+    const run = await schedulePlan(f.deps, { planId: PLAN, horizonDays: 14 }, f.ctx());
+    await f.project();
+    await react();
+    return run;
+  };
 
   it('connects through OAuth with state and PKCE; the token is sealed and never in the log', async () => {
     const url = new URL(await google.authorizeUrl('acme'));
@@ -75,6 +93,7 @@ describe('Google Calendar adapter (against a local fake Google)', () => {
   });
 
   it('schedules around Google busy time and writes blocks idempotently with deterministic ids', async () => {
+    await connect();
     fake.addForeignEvent('meeting1', '2026-03-02T08:00:00Z', '2026-03-02T11:00:00Z');
     const run = await schedulePlan(f.deps, { planId: PLAN, horizonDays: 14 }, f.ctx());
     expect(run.unplaced).toEqual([]);
@@ -94,6 +113,7 @@ describe('Google Calendar adapter (against a local fake Google)', () => {
   });
 
   it('re-inserts with the next generation when Google deleted the event', async () => {
+    await connectAndSchedule();
     const [row] = await db.handle.db.selectFrom('calendar_blocks').selectAll().where('status', '<>', 'cancelled').orderBy('start_at').limit(1).execute();
     fake.removeEvent(row!.external_id!);
     const id = await google.upsertBlock({ tenant: 'acme', blockId: row!.block_id, planId: PLAN, taskId: row!.task_id, title: row!.title, start: new Date(row!.start_at).toISOString(), end: new Date(row!.end_at).toISOString(), calendarId: 'primary' });
@@ -101,6 +121,8 @@ describe('Google Calendar adapter (against a local fake Google)', () => {
   });
 
   it('backs off on 403 rateLimitExceeded, 429 and 5xx, but not on other 403s', async () => {
+    await connect();
+    fake.addForeignEvent('meeting1', '2026-03-02T08:00:00Z', '2026-03-02T11:00:00Z');
     fake.faults.push({ status: 403, reason: 'rateLimitExceeded' }, { status: 429 }, { status: 503 });
     const busy = await google.busyTime('acme', { start: new Date('2026-03-02T00:00:00Z'), end: new Date('2026-03-03T00:00:00Z') });
     expect(busy.map((b) => b.start)).toContain('2026-03-02T08:00:00.000Z');
@@ -110,6 +132,7 @@ describe('Google Calendar adapter (against a local fake Google)', () => {
   });
 
   it('syncs incrementally, reschedules what a new event hits, and resyncs fully after 410', async () => {
+    await connectAndSchedule();
     const sync = { ...f.deps, sync: google };
     const first = await syncCalendar(sync, f.ctx());
     expect(first).toMatchObject({ full: true });
@@ -127,6 +150,7 @@ describe('Google Calendar adapter (against a local fake Google)', () => {
   });
 
   it('turns invalid_grant into "reconnect needed" for the scheduler and health', async () => {
+    await connect();
     fake.revokedRefreshTokens.add(refreshToken);
     google = make(); // no cached access token
     const fresh = schedulerFixture(db, { calendar: calendarRouter(builtinCalendar(db.handle.db), google) });
