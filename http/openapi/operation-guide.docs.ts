@@ -85,6 +85,7 @@ export const operationGuide: Readonly<Record<string, OperationGuide>> = {
   importBusyTime: { summary: 'Import busy time (.ics)', when: 'Use without Google Calendar to tell the scheduler when you are busy; blocks that now overlap are rescheduled.' },
   getCalendarFeed: { summary: 'Calendar feed (.ics)', when: 'Use to download the tenant\'s blocks as iCalendar with an API key; for calendar apps use getCalendarFeedUrl instead.' },
   getCalendarFeedUrl: { summary: 'Get the feed subscription URL', when: 'Use once to subscribe a calendar app (which cannot send an API key) to the blocks; the path is the secret.' },
+  rotateCalendarFeedUrl: { summary: 'Rotate the feed subscription URL', when: 'Use when a feed URL leaked or a subscriber should lose access: every URL issued before stops working; fetch the new one with getCalendarFeedUrl (admin key).' },
   getCalendarFeedByToken: { summary: 'Calendar feed by secret path', when: 'Used by calendar apps subscribed through getCalendarFeedUrl. Public: the secret path is the credential.' },
   syncCalendar: { summary: 'Sync Google Calendar', when: 'Use after connecting Google Calendar (authorizeGoogleCalendar) to pull changes; blocks that new events hit are rescheduled.' },
   authorizeGoogleCalendar: { summary: 'Connect Google Calendar', when: 'Step 1 of connecting Google Calendar: open the consent URL; Google then calls googleCalendarCallback. Afterwards use syncCalendar.' },

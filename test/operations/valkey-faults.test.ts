@@ -72,7 +72,7 @@ async function recallLatencies(n: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const started = performance.now();
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/memory/recall?query=invoice&limit=5`, headers: t.auth(t.keys.read) });
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/memory/recall?query=invoice&k=5`, headers: t.auth(t.keys.read) });
     out.push(performance.now() - started);
     expect(res.statusCode).toBe(200);
   }
