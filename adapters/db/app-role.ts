@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../ports/database.schema.js';
+import { upsertLoginRole } from './login-role.js';
 
 export const APP_ROLE = 'almanac_app';
 
@@ -17,16 +18,8 @@ const OWNER_TABLES = ['events', 'streams', 'event_erasures', 'kysely_migration',
  * start): tables a migration adds are the owner's until then.
  */
 export async function ensureAppRole(db: Kysely<Database>, password: string, role = APP_ROLE): Promise<{ created: boolean }> {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`invalid role name ${role}`);
-  if (password.length < 12) throw new Error('the app role password must be at least 12 characters');
   return db.transaction().execute(async (trx) => {
-    const exists = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_roles WHERE rolname = ${role}`.execute(trx);
-    const created = (exists.rows[0]?.n ?? 0) === 0;
-    // Utility statements take no bind parameters: format() quotes the password as a literal.
-    const statement = await sql<{ s: string }>`SELECT format(${
-      created ? 'CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD %L' : 'ALTER ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD %L'
-    }, ${role}::text, ${password}::text) AS s`.execute(trx);
-    await sql.raw(statement.rows[0]!.s).execute(trx);
+    const { created } = await upsertLoginRole(trx, role, password, { label: 'app role', attributes: 'NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS' });
     const r = sql.id(role);
     const superuser = await sql<{ su: boolean }>`SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user`.execute(trx);
     // Handing tables over needs membership in the receiving role, unless we are superuser.

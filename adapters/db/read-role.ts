@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../ports/database.schema.js';
+import { upsertLoginRole } from './login-role.js';
 
 export const READ_ROLE = 'almanac_read';
 
@@ -13,14 +14,8 @@ export const READ_ROLE_STATEMENT_TIMEOUT = '30s';
  * read-only transactions as a second fence, stop runaway queries and cannot make temp tables.
  */
 export async function ensureReadRole(db: Kysely<Database>, password: string, role = READ_ROLE): Promise<{ created: boolean }> {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`invalid role name ${role}`);
-  if (password.length < 12) throw new Error('the read role password must be at least 12 characters');
   return db.transaction().execute(async (trx) => {
-    const exists = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_roles WHERE rolname = ${role}`.execute(trx);
-    const created = (exists.rows[0]?.n ?? 0) === 0;
-    // Utility statements take no bind parameters: format() quotes the password as a literal.
-    const statement = await sql<{ s: string }>`SELECT format(${created ? 'CREATE ROLE %I LOGIN PASSWORD %L' : 'ALTER ROLE %I LOGIN PASSWORD %L'}, ${role}::text, ${password}::text) AS s`.execute(trx);
-    await sql.raw(statement.rows[0]!.s).execute(trx);
+    const { created } = await upsertLoginRole(trx, role, password, { label: 'read role' });
     const r = sql.id(role);
     await sql`ALTER ROLE ${r} SET default_transaction_read_only = on`.execute(trx);
     await sql`ALTER ROLE ${r} SET search_path = read`.execute(trx);
